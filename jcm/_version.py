@@ -1,0 +1,3 @@
+"""The version of the ``jcm`` distribution (single source, read by hatchling)."""
+
+__version__ = "0.1.0"
