@@ -101,9 +101,7 @@ class InvalidValueError(JcmError, ValueError):
 
     default_code = "INVALID_VALUE"
 
-    def __init__(
-        self, field: str, value: object, rule: str, *, code: str | None = None
-    ) -> None:
+    def __init__(self, field: str, value: object, rule: str, *, code: str | None = None) -> None:
         super().__init__(
             f"{field}: {_short(value)} is invalid: {rule}",
             code=code,
@@ -148,9 +146,7 @@ class InvalidInputError(InvalidValueError):
 
     def to_json(self) -> dict[str, Any]:
         body = super().to_json()
-        body["errors"] = [
-            {"path": e.path, "rule": e.rule, "code": e.code} for e in self.errors
-        ]
+        body["errors"] = [{"path": e.path, "rule": e.rule, "code": e.code} for e in self.errors]
         return body
 
 

@@ -38,7 +38,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any, TypeVar, cast, get_args, get_origin
+from typing import Any, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
@@ -142,8 +142,8 @@ def _unstructure_datetime(value: dt.datetime) -> str:
 
 
 def _structure_decimal(value: Any, _t: Any) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float):
-        raise _RelativeError("", value, "must be a decimal string such as \"33.33\" (not a float)")
+    if isinstance(value, (bool, float)):
+        raise _RelativeError("", value, 'must be a decimal string such as "33.33" (not a float)')
     if isinstance(value, (int, Decimal)):
         return Decimal(value)
     if isinstance(value, str):
@@ -154,12 +154,12 @@ def _structure_decimal(value: Any, _t: Any) -> Decimal:
         else:
             if result.is_finite():
                 return result
-    raise _RelativeError("", value, "must be a decimal string such as \"33.33\"")
+    raise _RelativeError("", value, 'must be a decimal string such as "33.33"')
 
 
 def _structure_fraction(value: Any, _t: Any) -> Fraction:
     if isinstance(value, bool):
-        raise _RelativeError("", value, "must be a fraction string such as \"250000/3\"")
+        raise _RelativeError("", value, 'must be a fraction string such as "250000/3"')
     if isinstance(value, (int, Fraction)):
         return Fraction(value)
     if isinstance(value, str):
@@ -167,7 +167,7 @@ def _structure_fraction(value: Any, _t: Any) -> Fraction:
             return Fraction(value)
         except (ValueError, ZeroDivisionError):
             pass
-    raise _RelativeError("", value, "must be a fraction string such as \"250000/3\"")
+    raise _RelativeError("", value, 'must be a fraction string such as "250000/3"')
 
 
 def _unstructure_fraction(value: Fraction) -> str:
@@ -238,7 +238,7 @@ def _quantity_hook(spec: QuantitySpec) -> Callable[[Any, Any], Any]:
                 raise _RelativeError(
                     "",
                     dict(value),
-                    f"must be a number in {spec.unit} or {{\"value\": number, \"unit\": text}}",
+                    f'must be a number in {spec.unit} or {{"value": number, "unit": text}}',
                 )
             unit = value["unit"]
             raw = value["value"]
@@ -370,9 +370,11 @@ def _walk(exc: BaseException, path: str) -> Iterator[FieldError]:
                 if isinstance(note, AttributeValidationNote):
                     sub_path = f"{path}.{note.name}"
                 elif isinstance(note, IterableValidationNote):
-                    sub_path = f"{path}[{note.index!r}]" if isinstance(
-                        note.index, int
-                    ) else f"{path}.{note.index}"
+                    sub_path = (
+                        f"{path}[{note.index!r}]"
+                        if isinstance(note.index, int)
+                        else f"{path}.{note.index}"
+                    )
             yield from _walk(sub, sub_path)
         return
     if isinstance(exc, _RelativeError):
@@ -403,10 +405,10 @@ def _as_input_error(exc: BaseException) -> InvalidInputError:
     return InvalidInputError(errors)
 
 
-def structure(data: Any, cls: type[T] | Any) -> T:
-    """Build a ``cls`` from JSON-like ``data``; raise ``InvalidInputError`` listing every bad field."""
+def structure(data: Any, cls: type[T]) -> T:
+    """Build a ``cls`` from JSON-like data; raise ``InvalidInputError`` naming every bad field."""
     try:
-        return cast(T, _CONVERTER.structure(data, cls))
+        return _CONVERTER.structure(data, cls)
     except InvalidInputError as exc:
         raise _as_input_error(exc) from None
     except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as exc:
@@ -425,11 +427,14 @@ def canonical_json(obj: Any) -> str:
 
     Used for hashes (journal chain, calculation provenance); equal values give equal text.
     """
-    data = obj if isinstance(obj, (dict, list, str, int, float, bool, type(None))) else (
-        unstructure(obj)
+    data = (
+        obj
+        if isinstance(obj, (dict, list, str, int, float, bool, type(None)))
+        else (unstructure(obj))
     )
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
+    return json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
 
 
 def dumps(obj: Any, *, indent: int | None = None) -> str:
@@ -437,11 +442,10 @@ def dumps(obj: Any, *, indent: int | None = None) -> str:
     return json.dumps(unstructure(obj), indent=indent, ensure_ascii=False, allow_nan=False)
 
 
-def loads(text: str | bytes, cls: type[T] | Any) -> T:
+def loads(text: str | bytes, cls: type[T]) -> T:
     """Parse JSON text into a ``cls``; bad JSON is an ``InvalidInputError`` at ``$``."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInputError([FieldError("$", None, f"not valid JSON: {exc}")]) from None
     return structure(data, cls)
-
