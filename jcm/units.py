@@ -200,7 +200,7 @@ def check_quantity(spec: QuantitySpec, field: str, value: object) -> float | int
         or (spec.lt is not None and number >= spec.lt)
     ):
         rule = f"must be {spec.describe()}"
-        if spec.unit == FRACTION and spec.le == 1 and number > 1:
+        if spec.unit == FRACTION and 1 in (spec.le, spec.lt) and number > 1:
             rule += " (a fraction, not a percentage: write 0.55, not 55)"
         raise InvalidValueError(field, value, rule)
     if spec.integer:
@@ -260,7 +260,7 @@ def floor_tonnes(value: float) -> int:
     """Whole tCO2e credited for an exact amount: ``floor`` after quantising to 1e-6.
 
     Quantising first means that a result which is mathematically an integer but lands a few ulps
-    below it in binary floating point (``0.1 * 3 * 10 = 2.9999999999999996``) is still credited as
+    below it in binary floating point (``4.35 * 100 = 434.99999999999994``) is still credited as
     that integer. Negative values floor as usual; the caller decides what a negative amount means.
 
     Implements API.md "Rounding of emission reductions"; methodologies.md §1.4 (JCM rounds emission
