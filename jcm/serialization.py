@@ -285,6 +285,19 @@ def _attrs_hook(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, Any], 
     return structure_attrs
 
 
+def _is_set(t: Any) -> bool:
+    return t in (set, frozenset) or get_origin(t) in (set, frozenset)
+
+
+def _set_unstructure_hook(_t: Any, conv: cattrs.Converter) -> Callable[[Any], Any]:
+    def unstructure_set(value: Any) -> list[Any]:
+        # a JSON list in a deterministic order (sets have none)
+        items = [conv.unstructure(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, default=str))
+
+    return unstructure_set
+
+
 # --------------------------------------------------------------------------- the converter
 
 
@@ -307,6 +320,7 @@ def _make_converter() -> cattrs.Converter:
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook
     )
     conv.register_structure_hook_factory(attrs.has, _attrs_hook)
+    conv.register_unstructure_hook_factory(_is_set, _set_unstructure_hook)
     return conv
 
 
