@@ -1,0 +1,223 @@
+"""Columnar input for vectorized calculations: validation with row numbers, and hashing.
+
+Researchers who script calculations over many parcels hand over columns (a mapping of
+equal-length arrays, or a pandas DataFrame) instead of a list of objects. These helpers turn each
+column into a float64 array or integer category codes, checking lengths, finiteness, ranges and
+category names; an error names the column and the first bad row::
+
+    >>> cols = Columns({"area": [1.0, -2.0]})
+    >>> cols.number("area", QuantitySpec("ha", gt=0))
+    Traceback (most recent call last):
+    ...
+    jcm.errors.InvalidValueError: area[1]: -2.0 is invalid: must be a finite number > 0 [ha]
+
+pandas is optional at run time: it is imported only if a DataFrame is given (we never import it
+ourselves; a DataFrame is recognised by its ``columns`` and ``to_numpy``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from jcm.errors import InvalidValueError
+from jcm.methodologies.protocol import FloatArray
+from jcm.units import QuantitySpec
+
+__all__ = ["BLOCK_ROWS", "Columns", "blocks", "columns_sha256"]
+
+BLOCK_ROWS: Final = 65536
+"""Rows per block of the blocked loops: small enough that a block's temporaries stay in cache."""
+
+
+def blocks(length: int, size: int = BLOCK_ROWS) -> Iterator[slice]:
+    """Consecutive slices of at most ``size`` rows covering ``range(length)``."""
+    for start in range(0, length, size):
+        yield slice(start, min(start + size, length))
+
+
+def _as_mapping(columns: Any) -> Mapping[str, Any]:
+    if isinstance(columns, Mapping):
+        return columns
+    if hasattr(columns, "columns") and hasattr(columns, "to_numpy"):  # a pandas DataFrame
+        return {str(name): columns[name] for name in columns.columns}
+    raise InvalidValueError(
+        "columns", type(columns).__name__, "must be a mapping of equal-length arrays or a DataFrame"
+    )
+
+
+def _raw_array(value: Any) -> npt.NDArray[Any]:
+    if hasattr(value, "to_numpy") and not isinstance(value, np.ndarray):
+        return np.asarray(value.to_numpy())
+    return np.asarray(value)
+
+
+class Columns:
+    """Validated access to the columns of a batch (one column per input field of a row).
+
+    Parameters
+    ----------
+    columns
+        A mapping of column name to a one-dimensional array-like, or a pandas DataFrame.
+    """
+
+    __slots__ = ("_columns", "_used", "length")
+
+    def __init__(self, columns: Any) -> None:
+        self._columns = _as_mapping(columns)
+        self._used: set[str] = set()
+        lengths: dict[str, int] = {}
+        for name, value in self._columns.items():
+            shape = getattr(value, "shape", None)
+            if not isinstance(shape, tuple):  # a list or another sequence
+                shape = _raw_array(value).shape
+            if len(shape) != 1:
+                raise InvalidValueError(name, f"shape {shape}", "must be a one-dimensional column")
+            lengths[name] = int(shape[0])
+        counts = Counter(lengths.values())
+        self.length: int = counts.most_common(1)[0][0] if counts else 0
+        """Number of rows (that of most columns)."""
+        for name, n in lengths.items():
+            if n != self.length:
+                raise InvalidValueError(
+                    name,
+                    f"{n} rows",
+                    f"must have as many rows as the other columns ({self.length})",
+                )
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._columns
+
+    def _get(self, name: str) -> Any:
+        self._used.add(name)
+        try:
+            return self._columns[name]
+        except KeyError:
+            raise InvalidValueError(name, None, "required column is missing") from None
+
+    def number(self, name: str, spec: QuantitySpec, *, default: float | None = None) -> FloatArray:
+        """Column ``name`` as float64, checked against ``spec`` (finite, bounds, integer).
+
+        A missing column takes ``default`` for every row, or is an error when there is none.
+        """
+        if name not in self._columns and default is not None:
+            return np.full(self.length, float(default))
+        raw = _raw_array(self._get(name))
+        if raw.dtype.kind == "b" or raw.dtype.kind not in "iuf":
+            if raw.dtype.kind == "O":
+                try:
+                    arr = raw.astype(np.float64)
+                except (TypeError, ValueError):
+                    arr = None
+                if arr is not None and all(
+                    isinstance(v, int | float) and not isinstance(v, bool) for v in raw.tolist()
+                ):
+                    return self._checked(name, arr, spec)
+            bad = 0
+            values = raw.tolist()
+            for i, v in enumerate(values):
+                if isinstance(v, bool) or not isinstance(v, int | float):
+                    bad = i
+                    break
+            raise InvalidValueError(
+                f"{name}[{bad}]", values[bad] if values else None, f"must be {spec.describe()}"
+            )
+        return self._checked(name, raw.astype(np.float64, copy=False), spec)
+
+    def _checked(self, name: str, arr: FloatArray, spec: QuantitySpec) -> FloatArray:
+        bounded = (spec.le is not None or spec.lt is not None) and (
+            spec.ge is not None or spec.gt is not None
+        )
+        for block in blocks(arr.shape[0]):
+            part = arr[block]
+            # NaN fails every comparison and an infinity fails the bound on its side, so a
+            # column bounded on both sides needs no separate finiteness test.
+            ok = np.ones(part.shape[0], dtype=bool) if bounded else np.isfinite(part)
+            if spec.ge is not None:
+                ok &= part >= spec.ge
+            if spec.gt is not None:
+                ok &= part > spec.gt
+            if spec.le is not None:
+                ok &= part <= spec.le
+            if spec.lt is not None:
+                ok &= part < spec.lt
+            if spec.integer:
+                ok &= np.floor(part) == part
+            if not bool(ok.all()):
+                row = int(block.start + np.argmin(ok))
+                value = float(arr[row])
+                rule = f"must be {spec.describe()}"
+                if spec.unit == "1" and spec.le == 1 and value > 1:
+                    rule += " (a fraction, not a percentage: write 0.55, not 55)"
+                raise InvalidValueError(f"{name}[{row}]", value, rule)
+        return arr
+
+    def category(
+        self, name: str, categories: Sequence[str], *, default: str | None = None
+    ) -> npt.NDArray[np.int8]:
+        """Column ``name`` as codes into ``categories`` (text values, or a pandas Categorical).
+
+        A missing column takes ``default`` for every row, or is an error when there is none.
+        """
+        if name not in self._columns and default is not None:
+            return np.full(self.length, categories.index(default), dtype=np.int8)
+        value = self._get(name)
+        allowed = ", ".join(repr(c) for c in categories)
+        cat = getattr(value, "cat", None)
+        if cat is not None:  # pandas categorical Series: map its categories once
+            names = [str(c) for c in cat.categories]
+            lookup = np.array(
+                [categories.index(c) if c in categories else -1 for c in names] + [-1],
+                dtype=np.int8,
+            )
+            codes: npt.NDArray[np.integer[Any]] = cat.codes.to_numpy()
+            out: npt.NDArray[np.int8] = lookup[codes]  # code -1 (missing) takes the last entry
+        else:
+            raw = _raw_array(value)
+            out = np.full(raw.shape[0], -1, dtype=np.int8)
+            if raw.dtype.kind in "UOT":
+                for code, text in enumerate(categories):
+                    out[raw == text] = code
+        if bool((out < 0).any()):
+            row = int(np.argmax(out < 0))
+            raise InvalidValueError(
+                f"{name}[{row}]", _raw_array(value)[row].item(), f"must be one of {allowed}"
+            )
+        return out
+
+    def check_no_unknown(self) -> None:
+        """Raise naming the first column that no field read (unknown columns are errors)."""
+        for name in self._columns:
+            if name not in self._used:
+                raise InvalidValueError(name, name, "unknown column")
+
+    def mark_used(self, *names: str) -> None:
+        """Record columns read outside :meth:`number` and :meth:`category`."""
+        self._used.update(names)
+
+
+def columns_sha256(
+    prepared: Mapping[str, npt.NDArray[Any]], *, extra: Mapping[str, object] | None = None
+) -> str:
+    """SHA-256 (hex) identifying a batch: its prepared columns plus ``extra`` settings.
+
+    ``prepared`` are the validated, canonical columns of a methodology's ``prepare_batch``
+    (float64 in canonical units, small-int category codes); they are hashed in name order, each
+    as its name, dtype and little-endian bytes, after the ``extra`` settings as ``key=repr``.
+    This is the ``inputs_sha256`` of a :class:`~jcm.methodologies.result.BatchResult`; it differs
+    from the canonical-JSON hash of a single calculation.
+    """
+    digest = hashlib.sha256()
+    for key in sorted(extra or {}):
+        digest.update(f"{key}={(extra or {})[key]!r}\x1e".encode())
+    for name in sorted(prepared):
+        arr = np.ascontiguousarray(prepared[name])
+        digest.update(f"{name}\x1f{arr.dtype.newbyteorder('<').str}\x1f".encode())
+        digest.update(arr.astype(arr.dtype.newbyteorder("<"), copy=False).data)
+        digest.update(b"\x1e")
+    return digest.hexdigest()
