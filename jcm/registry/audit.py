@@ -1,0 +1,254 @@
+"""Audits of a registry: the invariants of rules.md §4.5, state comparison, and history.
+
+Audits collect; they never raise (STYLE.md). :func:`check_invariants` checks a state:
+
+1. **conservation**: for every (registry, project, vintage), the credits issued equal the sum of
+   the blocks held in all accounts (rules.md §4.5 invariant 1);
+2. **uniqueness**: serial ranges of one registry never overlap (invariant 2);
+
+and :func:`terminal_debit` reports an entry that debits a retirement or cancellation account
+(invariant 3), which the engine's replay calls before applying each entry.
+:func:`compare_states` reports where a replayed state differs from the live one ("replay
+reproduces the state"). :func:`history` lists the journal entries that touched an account or a
+serial.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from jcm.errors import Problem
+from jcm.registry.journal import Entry
+from jcm.registry.state import State
+
+__all__ = [
+    "HistoryRecord",
+    "check_invariants",
+    "compare_states",
+    "history",
+    "terminal_debit",
+]
+
+
+def check_invariants(state: State) -> tuple[Problem, ...]:
+    """Conservation per (registry, project, vintage) and no overlapping serials (§4.5 1-2)."""
+    problems: list[Problem] = []
+    held: dict[tuple[str, str, int], int] = {}
+    ranges: dict[str, list[tuple[int, int, str]]] = {}
+    for account_id, holdings in state.holdings.items():
+        total = 0
+        for block in holdings.blocks():
+            key = (block.registry, block.project, block.vintage)
+            held[key] = held.get(key, 0) + block.quantity
+            total += block.quantity
+            ranges.setdefault(block.registry, []).append(
+                (block.serials.start, block.serials.end, account_id)
+            )
+        if total != holdings.total:
+            problems.append(
+                Problem(
+                    "BALANCE_MISMATCH",
+                    f"account {account_id}: blocks sum to {total}, balance says {holdings.total}",
+                    subject=account_id,
+                )
+            )
+    for key in sorted(set(held) | set(state.issued)):
+        issued, present = state.issued.get(key, 0), held.get(key, 0)
+        if issued != present:
+            registry, project, vintage = key
+            problems.append(
+                Problem(
+                    "CONSERVATION",
+                    f"registry {registry}, project {project}, vintage {vintage}: issued {issued} "
+                    f"but {present} held in accounts (rules.md §4.5 invariant 1)",
+                    subject=f"{registry}/{project}/{vintage}",
+                )
+            )
+    for registry in sorted(ranges):
+        spans = sorted(ranges[registry])
+        for (s1, e1, a1), (s2, e2, a2) in itertools.pairwise(spans):
+            if s2 <= e1:
+                problems.append(
+                    Problem(
+                        "SERIAL_OVERLAP",
+                        f"registry {registry}: serials {s1}-{e1} ({a1}) and {s2}-{e2} ({a2}) "
+                        "overlap (rules.md §4.5 invariant 2)",
+                        subject=f"{registry}:{s2}",
+                    )
+                )
+    return tuple(problems)
+
+
+def terminal_debit(state: State, entry: Entry) -> Problem | None:
+    """A problem if ``entry`` debits a retirement or cancellation account (§4.5 invariant 3)."""
+    source = entry.effects.get("from") if entry.request.get("type") in _MOVES else None
+    if isinstance(source, str):
+        account = state.accounts.get(source)
+        if account is not None and account.kind.terminal:
+            return Problem(
+                "TERMINAL_DEBITED",
+                f"entry {entry.seq}: debits the {account.kind.value} account {source} "
+                "(rules.md §4.5 invariant 3)",
+                subject=f"entry {entry.seq}",
+            )
+    return None
+
+
+_MOVES = frozenset({"transfer", "retire", "cancel"})
+
+
+def compare_states(live: State, replayed: State) -> tuple[Problem, ...]:
+    """Where ``replayed`` (rebuilt from the journal) differs from ``live``."""
+    problems: list[Problem] = []
+
+    def differ(what: str, subject: str) -> None:
+        problems.append(
+            Problem(
+                "REPLAY_MISMATCH",
+                f"{what} {subject}: the state differs from the replay of the journal",
+                subject=subject,
+            )
+        )
+
+    for account_id in sorted(set(live.accounts) | set(replayed.accounts)):
+        if live.accounts.get(account_id) != replayed.accounts.get(account_id):
+            differ("account", account_id)
+            continue
+        a = live.holdings.get(account_id)
+        b = replayed.holdings.get(account_id)
+        if a is None or b is None or list(a.blocks()) != list(b.blocks()):
+            differ("holdings of account", account_id)
+    simple: list[tuple[str, Any, Any]] = [
+        ("parties", live.parties, replayed.parties),
+        ("principals", live.principals, replayed.principals),
+        ("issued totals", live.issued, replayed.issued),
+        ("projects", live.projects, replayed.projects),
+        ("monitoring periods", live.periods, replayed.periods),
+        ("authorizations", live.authorizations, replayed.authorizations),
+        ("fees", live.fees, replayed.fees),
+    ]
+    for name, a_map, b_map in simple:
+        for key in sorted(set(a_map) | set(b_map), key=repr):
+            if a_map.get(key) != b_map.get(key):
+                differ(name, str(key))
+    if (live.seq, live.last_hash) != (replayed.seq, replayed.last_hash):
+        differ("journal head", f"entry {live.seq}")
+    return tuple(problems)
+
+
+@attrs.frozen
+class HistoryRecord:
+    """One journal entry as it concerns an account or a serial.
+
+    Parameters
+    ----------
+    entry
+        The entry number.
+    at
+        Its time (UTC).
+    type
+        The request type.
+    actor
+        Who made it.
+    fee
+        The fee charged [JPY].
+    source, target
+        The accounts debited and credited, if any.
+    serials
+        The ``(registry, start, end)`` ranges moved or issued that concern the subject.
+    quantity
+        Credits those ranges hold [tCO2e].
+    """
+
+    entry: int
+    at: dt.datetime
+    type: str
+    actor: str
+    fee: int
+    source: str | None
+    target: str | None
+    serials: tuple[tuple[str, int, int], ...]
+    quantity: int
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as JSON."""
+        return {
+            "entry": self.entry,
+            "at": self.at.isoformat().replace("+00:00", "Z"),
+            "type": self.type,
+            "actor": self.actor,
+            "fee": self.fee,
+            "from": self.source,
+            "to": self.target,
+            "serials": [list(s) for s in self.serials],
+            "quantity": self.quantity,
+        }
+
+
+def _ranges(entry: Entry) -> list[tuple[str | None, str, int, int]]:
+    """``(account credited, registry, start, end)`` of the ranges an entry moved or issued."""
+    effects = entry.effects
+    kind = entry.request.get("type")
+    if kind in _MOVES:
+        to = effects.get("to")
+        return [(to, r, s, e) for r, s, e in effects.get("serials", ())]
+    if kind == "issue":
+        registry = effects.get("registry", "")
+        return [(a, registry, s, e) for a, _v, s, e in effects.get("blocks", ())]
+    return []
+
+
+def history(
+    entries: Iterable[Entry], *, account: str | None = None, serial: tuple[str, int] | None = None
+) -> tuple[HistoryRecord, ...]:
+    """The entries that concern ``account`` or the ``(registry, serial)`` given, in order.
+
+    For an account: every entry that names it (opened, credited, debited, frozen, certified).
+    For a serial: every issuance or move of a range containing it.
+    """
+    out: list[HistoryRecord] = []
+    for entry in entries:
+        kind = str(entry.request.get("type"))
+        ranges = _ranges(entry)
+        source = entry.effects.get("from") if kind in _MOVES else None
+        target: Any = entry.effects.get("to") if kind in _MOVES else None
+        if account is not None:
+            named = {
+                entry.request.get("account"),
+                source,
+                target,
+                *(r[0] for r in ranges),
+            }
+            if account not in named:
+                continue
+            chosen = [r for r in ranges if kind in _MOVES or r[0] == account]
+            if kind == "issue":
+                target = account
+        elif serial is not None:
+            registry, number = serial
+            chosen = [r for r in ranges if r[1] == registry and r[2] <= number <= r[3]]
+            if not chosen:
+                continue
+            if kind == "issue":
+                target = chosen[0][0]
+        else:
+            continue
+        out.append(
+            HistoryRecord(
+                entry.seq,
+                entry.at,
+                kind,
+                entry.actor,
+                entry.fee,
+                source if isinstance(source, str) else None,
+                target if isinstance(target, str) else None,
+                tuple((r[1], r[2], r[3]) for r in chosen),
+                sum(r[3] - r[2] + 1 for r in chosen),
+            )
+        )
+    return tuple(out)

@@ -1,0 +1,508 @@
+"""The registry's state, a fold of its journal, and the code that applies one entry to it.
+
+Design
+------
+The state is what the journal says so far (ARCHITECTURE.md, rule 3): Parties and their
+registries, principals, accounts with their credit blocks, projects and monitoring periods,
+authorizations, the totals issued, fees paid and idempotency keys used. It is changed **only** by
+:func:`apply`, which reads one journal entry — the request and what the engine resolved for it
+(``effects``) — and cannot fail for an entry the engine planned against the same state. Opening a
+registry, ``as_of`` and ``verify`` all rebuild a state by applying entries one after another, so
+the live state and a replayed one are the same by construction.
+
+**Holdings.** Each account keeps its blocks in a :class:`Holdings`: per issuing registry, a list of
+blocks sorted by first serial and a parallel list of first serials for ``bisect``. Finding the
+block that holds a serial is ``O(log n)``; a move touches only the blocks it cuts or takes, so the
+cost of a request is proportional to the blocks it touches, never to the size of the registry.
+Adjacent blocks of the same lot (same issuance, project, vintage, ...) are merged on arrival.
+
+Worked example: an account holds 1-100 and 201-300 of registry ``JPN01``. Moving 150 by quantity
+takes the **highest** serials, 201-300 and then 51-100, leaving 1-50
+(API.md; rules.md §4.3 [I])::
+
+    >>> import datetime as dt
+    >>> from jcm.core.credit import CreditBlock, SerialRange
+    >>> lot = CreditBlock("JPN01", "JPN", "MN010", "MNG", 2023, SerialRange(1, 100),
+    ...                   dt.date(2025, 6, 1), "7")
+    >>> h = Holdings()
+    >>> h.add(lot); h.add(lot.with_serials(SerialRange(201, 300)))
+    >>> [(start, end) for _block, start, end in h.select_highest(150)]
+    [(201, 300), (51, 100)]
+    >>> [str(b.serials) for b in h.remove("JPN01", 51, 100)], h.total
+    (['51-100'], 150)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from jcm.core.account import Account, AccountKind
+from jcm.core.credit import CreditBlock, SerialRange
+from jcm.core.cycle import PeriodRecord, ProjectRecord, issuing_parties, record_issuance
+from jcm.core.party import Principal, Role
+from jcm.errors import RegistryError
+from jcm.registry.authorization import Authorization, Timeframe
+from jcm.registry.journal import GENESIS_HASH, Entry
+from jcm.registry.receipt import Receipt
+
+__all__ = [
+    "CYCLE_TYPES",
+    "Holdings",
+    "LedgerError",
+    "PartyRecord",
+    "Piece",
+    "State",
+    "apply",
+    "period_key",
+]
+
+CYCLE_TYPES = frozenset(
+    {
+        "submit_pin",
+        "decide_no_objection",
+        "submit_pdd",
+        "start_public_input",
+        "close_public_input",
+        "submit_validation_report",
+        "register_project",
+        "submit_monitoring_report",
+        "submit_verification_report",
+        "request_issuance",
+        "decide_issuance",
+    }
+)
+"""Request types that only advance the project cycle; their new record is planned by the engine."""
+
+
+class LedgerError(RegistryError):
+    """An entry that does not fit the state (a damaged or tampered journal); code ``REPLAY``."""
+
+    default_code = "REPLAY_FAILED"
+
+
+@attrs.frozen
+class PartyRecord:
+    """A Party known to the engine and its registry (API.md ``add_party``).
+
+    Parameters
+    ----------
+    party
+        ISO alpha-3 code.
+    registry_id
+        Id of its registry (``"JPN01"``).
+    administrator
+        The principal id of its registry administrator named when it was added.
+    ndc_period
+        First and last year of its NDC period; the last is the default ``ndc_year``.
+    next_serial
+        The next free serial of its registry (rules.md §3.3 [I]).
+    """
+
+    party: str
+    registry_id: str
+    administrator: str
+    ndc_period: tuple[int, int] = (2021, 2030)
+    next_serial: int = 1
+
+
+def period_key(project: str, start: dt.date, end: dt.date) -> tuple[str, dt.date, dt.date]:
+    """The key of a monitoring period in :attr:`State.periods`."""
+    return (project, start, end)
+
+
+Piece = tuple[CreditBlock, int, int]
+"""Part of a held block that a move takes: the block and the first and last serial taken."""
+
+
+class _Run:
+    """The blocks of one issuing registry in one account, sorted by first serial."""
+
+    __slots__ = ("blocks", "starts")
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.blocks: list[CreditBlock] = []
+
+
+class Holdings:
+    """The credit blocks of one account, sorted by serial within each issuing registry.
+
+    ``total`` is the account's balance [tCO2e], kept up to date.
+    """
+
+    __slots__ = ("_runs", "total")
+
+    def __init__(self) -> None:
+        self._runs: dict[str, _Run] = {}
+        self.total = 0
+
+    def blocks(self) -> Iterator[CreditBlock]:
+        """Every block, by issuing registry id then by serial."""
+        for registry in sorted(self._runs):
+            yield from self._runs[registry].blocks
+
+    def __len__(self) -> int:
+        return sum(len(run.blocks) for run in self._runs.values())
+
+    def registries(self) -> tuple[str, ...]:
+        """The issuing registries whose credits the account holds, sorted."""
+        return tuple(sorted(self._runs))
+
+    def add(self, block: CreditBlock) -> None:
+        """Add a block, merging it with adjacent blocks of the same lot.
+
+        Raises
+        ------
+        LedgerError
+            When the block overlaps one already held (never for an entry planned by the engine).
+        """
+        run = self._runs.get(block.registry)
+        if run is None:
+            run = self._runs[block.registry] = _Run()
+        starts, blocks = run.starts, run.blocks
+        start, end = block.serials.start, block.serials.end
+        i = bisect_left(starts, start)
+        if i > 0 and blocks[i - 1].serials.end >= start:
+            raise LedgerError(f"block {block.serials} overlaps {blocks[i - 1].serials}")
+        if i < len(blocks) and blocks[i].serials.start <= end:
+            raise LedgerError(f"block {block.serials} overlaps {blocks[i].serials}")
+        self.total += end - start + 1
+        if i > 0:
+            prev = blocks[i - 1]
+            if prev.serials.end + 1 == start and prev.same_lot(block):
+                start = prev.serials.start
+                i -= 1
+                del blocks[i]
+                del starts[i]
+        if i < len(blocks):
+            nxt = blocks[i]
+            if nxt.serials.start == end + 1 and nxt.same_lot(block):
+                end = nxt.serials.end
+                del blocks[i]
+                del starts[i]
+        if start != block.serials.start or end != block.serials.end:
+            block = block.with_serials(SerialRange(start, end))
+        blocks.insert(i, block)
+        starts.insert(i, start)
+
+    def remove(self, registry: str, start: int, end: int) -> list[CreditBlock]:
+        """Take serials ``start..end`` of ``registry`` out; return the pieces taken, in order.
+
+        Raises
+        ------
+        LedgerError
+            When a serial of the range is not held (never for an entry planned by the engine).
+        """
+        run = self._runs.get(registry)
+        if run is None:
+            raise LedgerError(f"no credits of registry {registry} held")
+        starts, blocks = run.starts, run.blocks
+        i = bisect_right(starts, start) - 1
+        taken: list[CreditBlock] = []
+        while True:
+            if i < 0 or i >= len(blocks):
+                raise LedgerError(f"serial {registry} {start} is not held")
+            block = blocks[i]
+            s = block.serials
+            if s.start > start or s.end < start:
+                raise LedgerError(f"serial {registry} {start} is not held")
+            upto = end if end < s.end else s.end
+            lower = s.start < start
+            upper = s.end > upto
+            if lower or upper:
+                piece = block.with_serials(SerialRange(start, upto))
+                if lower:
+                    blocks[i] = block.with_serials(SerialRange(s.start, start - 1))
+                    if upper:
+                        blocks.insert(i + 1, block.with_serials(SerialRange(upto + 1, s.end)))
+                        starts.insert(i + 1, upto + 1)
+                    i += 1
+                else:
+                    blocks[i] = block.with_serials(SerialRange(upto + 1, s.end))
+                    starts[i] = upto + 1
+            else:
+                piece = block
+                del blocks[i]
+                del starts[i]
+            taken.append(piece)
+            self.total -= upto - start + 1
+            if upto == end:
+                break
+            start = upto + 1
+        if not blocks:
+            del self._runs[registry]
+        return taken
+
+    def select_highest(self, quantity: int) -> list[Piece]:
+        """The pieces a move of ``quantity`` takes: the highest serials first (pure).
+
+        Registries are taken in descending order of id, blocks from the highest serial down, and
+        the last block is split with the account keeping its lower serials (rules.md §4.3 [I]).
+        The caller checks ``quantity <= total`` first.
+        """
+        pieces: list[Piece] = []
+        left = quantity
+        for registry in sorted(self._runs, reverse=True):
+            blocks = self._runs[registry].blocks
+            for index in range(len(blocks) - 1, -1, -1):
+                block = blocks[index]
+                start, end = block.serials.start, block.serials.end
+                if end - start + 1 <= left:
+                    pieces.append((block, start, end))
+                    left -= end - start + 1
+                else:
+                    pieces.append((block, end - left + 1, end))
+                    left = 0
+                if left == 0:
+                    return pieces
+        return pieces
+
+    def select_range(self, registry: str, start: int, end: int) -> list[Piece] | None:
+        """The pieces of serials ``start..end`` of ``registry`` if all are held, else ``None``."""
+        run = self._runs.get(registry)
+        if run is None:
+            return None
+        starts, blocks = run.starts, run.blocks
+        i = bisect_right(starts, start) - 1
+        pieces: list[Piece] = []
+        while True:
+            if i < 0 or i >= len(blocks):
+                return None
+            block = blocks[i]
+            s = block.serials
+            if s.start > start or s.end < start:
+                return None
+            upto = end if end < s.end else s.end
+            pieces.append((block, start, upto))
+            if upto == end:
+                return pieces
+            start = upto + 1
+            i += 1
+
+
+class State:
+    """Everything the journal says so far; changed only by :func:`apply`.
+
+    Attributes are plain dictionaries for speed; read them, never write them outside
+    :func:`apply`.
+    """
+
+    def __init__(self, operator: str = "operator") -> None:
+        self.operator = operator
+        self.principals: dict[str, Principal] = {operator: Principal(operator, Role.OPERATOR)}
+        self.parties: dict[str, PartyRecord] = {}
+        self.registries: dict[str, str] = {}
+        self.accounts: dict[str, Account] = {}
+        self.holdings: dict[str, Holdings] = {}
+        self.terminal_accounts: dict[tuple[str, AccountKind], str] = {}
+        self.issued: dict[tuple[str, str, int], int] = {}
+        self.projects: dict[str, ProjectRecord] = {}
+        self.periods: dict[tuple[str, dt.date, dt.date], PeriodRecord] = {}
+        self.periods_of: dict[str, list[tuple[str, dt.date, dt.date]]] = {}
+        self.authorizations: dict[str, Authorization] = {}
+        self.authorized: dict[tuple[str, str, int], set[str]] = {}
+        self.idempotency: dict[str, tuple[str, dict[str, Any], Receipt]] = {}
+        self.fees: dict[str, int] = {}
+        self.seq = 0
+        self.last_hash = GENESIS_HASH
+        self.last_at: dt.datetime | None = None
+
+    def is_authorized(self, party: str, project: str, vintage: int, purpose: str) -> bool:
+        """True when ``party`` authorized ``project``'s ``vintage`` for ``purpose``."""
+        purposes = self.authorized.get((party, project, vintage))
+        return purposes is not None and purpose in purposes
+
+
+def receipt_of(entry: Entry) -> Receipt:
+    """The receipt of an entry (a function of the entry alone)."""
+    return Receipt(entry.seq, str(entry.request.get("type")), entry.fee, entry.effects)
+
+
+# --------------------------------------------------------------------------- apply
+
+
+def _move(state: State, effects: dict[str, Any]) -> None:
+    source = state.holdings[effects["from"]]
+    target = state.holdings[effects["to"]]
+    remove, add = source.remove, target.add
+    for registry, start, end in effects["serials"]:
+        for piece in remove(registry, start, end):
+            add(piece)
+
+
+def _add_party(state: State, request: dict[str, Any], _effects: dict[str, Any], _e: Entry) -> None:
+    party = request["party"]
+    period = request.get("ndc_period")
+    state.parties[party] = PartyRecord(
+        party,
+        request["registry_id"],
+        request["administrator"],
+        (period[0], period[1]) if period else (2021, 2030),
+    )
+    state.registries[request["registry_id"]] = party
+    admin = request["administrator"]
+    state.principals[admin] = Principal(admin, Role.REGISTRY_ADMINISTRATOR, party)
+
+
+def _add_principal(
+    state: State, request: dict[str, Any], _effects: dict[str, Any], _e: Entry
+) -> None:
+    principal = request["principal"]
+    state.principals[principal] = Principal(principal, Role(request["role"]), request["party"])
+
+
+def _open_account(
+    state: State, request: dict[str, Any], _effects: dict[str, Any], _e: Entry
+) -> None:
+    party = request["party"]
+    kind = AccountKind(request["kind"])
+    account = Account(
+        request["account"], party, state.parties[party].registry_id, kind, request["holder"]
+    )
+    state.accounts[account.id] = account
+    state.holdings[account.id] = Holdings()
+    if kind.terminal:
+        state.terminal_accounts.setdefault((party, kind), account.id)
+
+
+def _issue(state: State, request: dict[str, Any], effects: dict[str, Any], entry: Entry) -> None:
+    party = effects["party"]
+    registry = effects["registry"]
+    project = request["project"]
+    host = effects["host_party"]
+    issued_on = entry.at.date()
+    issuance = str(entry.seq)
+    for account, vintage, start, end in effects["blocks"]:
+        block = CreditBlock(
+            registry, party, project, host, vintage, SerialRange(start, end), issued_on, issuance
+        )
+        state.holdings[account].add(block)
+        key = (registry, project, vintage)
+        state.issued[key] = state.issued.get(key, 0) + (end - start + 1)
+    record = state.parties[party]
+    state.parties[party] = attrs.evolve(record, next_serial=effects["next_serial"])
+    period = request["period"]
+    key_p = period_key(
+        project, dt.date.fromisoformat(period["start"]), dt.date.fromisoformat(period["end"])
+    )
+    prec = state.periods[key_p]
+    state.periods[key_p] = record_issuance(
+        prec, Role.REGISTRY_ADMINISTRATOR, party, issuing_parties(prec.allocation)
+    )
+
+
+def _authorize(
+    state: State, request: dict[str, Any], _effects: dict[str, Any], entry: Entry
+) -> None:
+    timeframe = request.get("timeframe")
+    record = Authorization(
+        request["authorization"],
+        request["party"],
+        request["project"],
+        frozenset(request["vintages"]),
+        frozenset(request["purposes"]),
+        request.get("first_transfer_definition"),
+        request.get("authorized_quantity"),
+        None
+        if timeframe is None
+        else Timeframe(
+            dt.date.fromisoformat(timeframe["start"]), dt.date.fromisoformat(timeframe["end"])
+        ),
+        entry.seq,
+    )
+    state.authorizations[record.id] = record
+    for vintage in record.vintages:
+        state.authorized.setdefault((record.party, record.project, vintage), set()).update(
+            record.purposes
+        )
+
+
+def _transfer(state: State, _r: dict[str, Any], effects: dict[str, Any], _e: Entry) -> None:
+    _move(state, effects)
+
+
+def _freeze(state: State, request: dict[str, Any], _effects: dict[str, Any], _e: Entry) -> None:
+    account = state.accounts[request["account"]]
+    state.accounts[account.id] = attrs.evolve(account, frozen=request["type"] == "freeze")
+
+
+def _nothing(_state: State, _r: dict[str, Any], _effects: dict[str, Any], _e: Entry) -> None:
+    return None
+
+
+_APPLY = {
+    "add_party": _add_party,
+    "add_principal": _add_principal,
+    "open_account": _open_account,
+    "issue": _issue,
+    "authorize": _authorize,
+    "transfer": _transfer,
+    "retire": _transfer,
+    "cancel": _transfer,
+    "freeze": _freeze,
+    "unfreeze": _freeze,
+    "request_certificate": _nothing,
+}
+
+
+def apply(
+    state: State, entry: Entry, cycle_record: ProjectRecord | PeriodRecord | None = None
+) -> None:
+    """Apply one journal entry to ``state`` (the only code that changes a state).
+
+    Parameters
+    ----------
+    state
+        The state the entry was planned against.
+    entry
+        The journal entry (its request, effects, fee, actor, time).
+    cycle_record
+        For a project-cycle request, the project or period record the engine planned.
+
+    Raises
+    ------
+    LedgerError
+        Only for an entry that does not fit the state (a damaged journal); never for an entry
+        the engine planned against this state.
+    """
+    request = entry.request
+    kind = request.get("type")
+    handler = _APPLY.get(kind) if isinstance(kind, str) else None
+    if handler is not None:
+        try:
+            handler(state, request, entry.effects, entry)
+        except LedgerError:
+            raise
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            raise LedgerError(
+                f"entry {entry.seq}: {kind} does not fit the state: {type(exc).__name__}: {exc}",
+                field="effects",
+                value=entry.seq,
+            ) from None
+    elif kind in CYCLE_TYPES:
+        if isinstance(cycle_record, ProjectRecord):
+            state.projects[cycle_record.project.id] = cycle_record
+        elif isinstance(cycle_record, PeriodRecord):
+            key = period_key(
+                cycle_record.project, cycle_record.period.start, cycle_record.period.end
+            )
+            if key not in state.periods:
+                state.periods_of.setdefault(cycle_record.project, []).append(key)
+            state.periods[key] = cycle_record
+        else:
+            raise LedgerError(f"entry {entry.seq}: {kind} needs its planned cycle record")
+    else:
+        raise LedgerError(f"entry {entry.seq}: unknown request type {kind!r}", value=entry.seq)
+    if entry.fee:
+        payer = entry.effects.get("fee_payer", entry.actor)
+        state.fees[payer] = state.fees.get(payer, 0) + entry.fee
+    if entry.idempotency_key is not None:
+        state.idempotency[entry.idempotency_key] = (entry.actor, request, receipt_of(entry))
+    state.seq = entry.seq
+    state.last_hash = entry.hash
+    state.last_at = entry.at

@@ -1,0 +1,356 @@
+"""The scenarios of rules.md §11 (1, 3, 4, 6, 7, 10, 12) and the fee example of §9.2.
+
+Every scenario starts from the same small world: Japan's registry ``JPN01`` (administrator
+``jcma``) and Mongolia's ``MNG01`` (``mng-admin``), a Joint Committee for Mongolia, a third-party
+entity, and a registered project whose monitoring period has a JC issuance decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from jcm.errors import JcmError
+from jcm.registry import Registry
+
+PERIOD = {"start": "2023-01-01", "end": "2023-12-31"}
+
+
+class Clock:
+    """A clock that advances one second per reading, from 2025-06-01 (after the fee schedule)."""
+
+    def __init__(self, start: dt.datetime = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        self.now += dt.timedelta(seconds=1)
+        return self.now
+
+
+def req(type_: str, actor: str, **fields: Any) -> tuple[dict[str, Any], str]:
+    """A request of ``type_`` with ``fields``, and its actor."""
+    return {"type": type_, **fields}, actor
+
+
+def world(
+    allocation: Sequence[tuple[str, str, str]] = (("JPN", "GOJ", "50"), ("JPN", "PP-A", "50")),
+    quantities: dict[str, int] | None = None,
+    *,
+    project: str = "MN010",
+    period: dict[str, str] = PERIOD,
+    authorize: bool = True,
+) -> Registry:
+    """A registry with both Parties, principals, accounts and a decided issuance of ``project``."""
+    reg = Registry(clock=Clock())
+    quantities = quantities or {"2023": 1000}
+    verified = sum(quantities.values())
+    vintages = [int(y) for y in quantities]
+    steps = [
+        req("add_party", "operator", party="JPN", registry_id="JPN01", administrator="jcma"),
+        req("add_party", "operator", party="MNG", registry_id="MNG01", administrator="mng-admin"),
+        req("add_principal", "operator", principal="pp-a", role="project_participant", party="JPN"),
+        req("add_principal", "operator", principal="jc-mn", role="joint_committee", party="MNG"),
+        req("add_principal", "operator", principal="tpe", role="third_party_entity", party="JPN"),
+    ]
+    for holder in ("b", "c", "d", "x", "pp-b"):
+        steps.append(
+            req("add_principal", "jcma", principal=holder, role="account_holder", party="JPN")
+        )
+    accounts = [
+        ("GOJ", "JPN", "government_holding", "jcma"),
+        ("JPN-RET", "JPN", "retirement", "jcma"),
+        ("JPN-CAN", "JPN", "cancellation", "jcma"),
+        ("PP-A", "JPN", "entity_holding", "pp-a"),
+        ("PP-B", "JPN", "entity_holding", "pp-b"),
+        ("B", "JPN", "entity_holding", "b"),
+        ("C", "JPN", "entity_holding", "c"),
+        ("D", "JPN", "entity_holding", "d"),
+        ("MNG-GOV", "MNG", "government_holding", "mng-admin"),
+        ("MNG-RET", "MNG", "retirement", "mng-admin"),
+    ]
+    for account, party, kind, holder in accounts:
+        admin = "jcma" if party == "JPN" else "mng-admin"
+        steps.append(
+            req("open_account", admin, account=account, party=party, kind=kind, holder=holder)
+        )
+    shares = [{"party": p, "account": a, "share": s} for p, a, s in allocation]
+    crediting = {"start": period["start"], "end": "2030-12-31"}
+    steps += [
+        req("submit_pin", "pp-a", project=project, partner="MNG", title="Solar", sector="energy",
+          participants=["pp-a"]),
+        req("decide_no_objection", "jc-mn", project=project),
+        req("submit_pdd", "pp-a", project=project, methodology="MN_AM003",
+          methodology_version="1.0", crediting_period=crediting, allocation=shares),
+        req("start_public_input", "jc-mn", project=project, on="2024-01-01"),
+        req("close_public_input", "jc-mn", project=project, on="2024-02-01"),
+        req("submit_validation_report", "tpe", project=project, positive=True),
+        req("register_project", "jc-mn", project=project),
+        req("submit_monitoring_report", "pp-a", project=project, period=period),
+        req("submit_verification_report", "tpe", project=project, period=period,
+          verified_reductions=verified),
+        req("request_issuance", "pp-a", project=project, period=period),
+        req("decide_issuance", "jc-mn", project=project, period=period,
+          quantities_by_vintage=quantities),
+    ]  # fmt: skip
+    if authorize:
+        for name, party, admin in (("JP-1", "JPN", "jcma"), ("MN-1", "MNG", "mng-admin")):
+            steps.append(
+                req("authorize", admin, authorization=name, party=party, project=project,
+                  vintages=vintages, purposes=["NDC"])
+            )  # fmt: skip
+    for request, actor in steps:
+        reg.submit(request, actor=actor)
+    return reg
+
+
+def issue(reg: Registry, party: str = "JPN", *, project: str = "MN010") -> dict[str, Any]:
+    """Issue ``party``'s share of the decided issuance; return the receipt's JSON."""
+    admin = "jcma" if party == "JPN" else "mng-admin"
+    request = {"type": "issue", "project": project, "period": PERIOD, "party": party}
+    return reg.submit(request, actor=admin).to_json()
+
+
+def serials(reg: Registry, account: str) -> list[tuple[int, int]]:
+    """The serial ranges an account holds."""
+    return [(b.serials.start, b.serials.end) for b in reg.holdings(account)]
+
+
+def fingerprint(reg: Registry) -> tuple[Any, ...]:
+    """What a refused request must leave unchanged: journal, holdings, accounts, fees, cycle."""
+    holdings = {a: reg.holdings(a) for a in reg.balances()}
+    cycle = (dict(reg.state.projects), dict(reg.state.periods))
+    return (reg.last_entry, len(reg.store), holdings, reg.accounts(), reg.fees_paid(), cycle)
+
+
+def code_of(reg: Registry, request: dict[str, Any], actor: str) -> str:
+    """Submit a request that must be rejected; check nothing changed; return the code."""
+    before = fingerprint(reg)
+    with pytest.raises(JcmError) as info:
+        reg.submit(request, actor=actor)
+    assert fingerprint(reg) == before
+    return info.value.code
+
+
+def test_scenario_1_happy_path() -> None:
+    """Issues 1-500 to GoJ and 501-1000 to PP-A, then transfers 200 and retires them (§11.1)."""
+    reg = world()
+    receipt = issue(reg)
+    assert receipt["blocks"] == [["GOJ", 2023, 1, 500], ["PP-A", 2023, 501, 1000]]
+    transfer = reg.submit({"type": "transfer", "from": "PP-A", "to": "B", "quantity": 200}, "pp-a")
+    retire = reg.submit({"type": "retire", "from": "B", "quantity": 200}, "b")
+    balances = reg.balances()
+    assert (balances["GOJ"], balances["PP-A"], balances["B"], balances["JPN-RET"]) == (
+        500,
+        300,
+        0,
+        200,
+    )
+    assert (transfer.fee, retire.fee) == (2500, 0)
+    assert retire.to_json()["ndc_year"] == 2030
+    assert reg.verify() == ()
+    ledger = [e for e in reg.store.entries() if e.type in ("issue", "transfer", "retire")]
+    records = sum(len(e.effects["blocks"]) if e.type == "issue" else 1 for e in ledger)
+    assert records == 4
+
+
+def test_scenario_3_double_retirement_is_not_held() -> None:
+    """Refuses to retire serials 1-100 twice with NOT_HELD; 100 are retired once (§11.3)."""
+    reg = world()
+    issue(reg)
+    reg.submit({"type": "retire", "from": "GOJ", "serials": [1, 100]}, "jcma")
+    assert (
+        code_of(reg, {"type": "retire", "from": "GOJ", "serials": [1, 100]}, "jcma") == "NOT_HELD"
+    )
+    assert reg.balance("JPN-RET") == 100
+    out_of_retirement = {"type": "transfer", "from": "JPN-RET", "to": "B", "serials": [1, 100]}
+    assert code_of(reg, out_of_retirement, "jcma") == "TERMINAL_ACCOUNT"
+
+
+def test_scenario_4_cancelled_block_never_leaves() -> None:
+    """Refuses to move cancelled serials 201-300 out: TERMINAL_ACCOUNT or NOT_HELD (§11.4)."""
+    reg = world()
+    issue(reg)
+    cancel = {"type": "cancel", "from": "GOJ", "serials": [201, 300], "purpose": "voluntary"}
+    assert reg.submit(cancel, "jcma").fee == 0
+    from_can = {"type": "transfer", "from": "JPN-CAN", "to": "B", "serials": [201, 300]}
+    assert code_of(reg, from_can, "jcma") == "TERMINAL_ACCOUNT"
+    again = {"type": "transfer", "from": "GOJ", "to": "B", "serials": [201, 300]}
+    assert code_of(reg, again, "jcma") == "NOT_HELD"
+    assert serials(reg, "JPN-CAN") == [(201, 300)]
+
+
+def test_scenario_6_retirement_by_someone_else_is_refused() -> None:
+    """Refuses C's retirement of serials 301-400 held by B: NOT_ACCOUNT_HOLDER, no fee (§11.6)."""
+    reg = world(allocation=(("JPN", "GOJ", "50"), ("JPN", "B", "50")))
+    issue(reg)
+    reg.submit({"type": "transfer", "from": "GOJ", "to": "B", "serials": [301, 400]}, "jcma")
+    request = {"type": "retire", "from": "B", "serials": [301, 400]}
+    assert code_of(reg, request, "c") == "NOT_ACCOUNT_HOLDER"
+    assert reg.fees_paid("c") == 14_400  # its account only
+    assert (301, 400) in serials(reg, "B")
+
+
+def test_scenario_7_partial_transfer_splits_the_block() -> None:
+    """Leaves A 1-700 and D 701-1000, then D 801-1000 after it moves 701-800 (§11.7)."""
+    reg = world(allocation=(("JPN", "PP-A", "100"),))
+    issue(reg)
+    reg.submit({"type": "transfer", "from": "PP-A", "to": "D", "quantity": 300}, "pp-a")
+    assert serials(reg, "PP-A") == [(1, 700)]
+    assert serials(reg, "D") == [(701, 1000)]
+    (a_block,), (d_block,) = reg.holdings("PP-A"), reg.holdings("D")
+    assert (a_block.project, a_block.vintage, a_block.registry) == ("MN010", 2023, "JPN01")
+    assert (d_block.project, d_block.vintage, d_block.registry) == ("MN010", 2023, "JPN01")
+    reg.submit({"type": "transfer", "from": "D", "to": "B", "serials": [701, 800]}, "d")
+    assert serials(reg, "D") == [(801, 1000)]
+    assert serials(reg, "B") == [(701, 800)]
+    assert (reg.balance("PP-A"), reg.balance("D")) == (700, 200)
+
+
+def test_quantity_moves_take_the_highest_serials() -> None:
+    """Moves 201-300 and 51-100 when 150 leave an account holding 1-100 and 201-300 (API.md)."""
+    reg = world(allocation=(("JPN", "B", "100"),))
+    issue(reg)
+    reg.submit({"type": "transfer", "from": "B", "to": "C", "serials": [101, 200]}, "b")
+    reg.submit({"type": "transfer", "from": "B", "to": "C", "serials": [301, 1000]}, "b")
+    assert serials(reg, "B") == [(1, 100), (201, 300)]
+    receipt = reg.submit({"type": "transfer", "from": "B", "to": "D", "quantity": 150}, "b")
+    assert receipt.to_json()["serials"] == [["JPN01", 201, 300], ["JPN01", 51, 100]]
+    assert serials(reg, "B") == [(1, 50)]
+    assert serials(reg, "D") == [(51, 100), (201, 300)]
+
+
+def test_scenario_10_frozen_account() -> None:
+    """Refuses E's transfer, retirement and cancellation while frozen; certifies it (§11.10)."""
+    reg = world(allocation=(("JPN", "B", "100"),))
+    issue(reg)
+    reg.submit({"type": "freeze", "account": "B"}, "jcma")
+    moves = [
+        {"type": "transfer", "from": "B", "to": "C", "quantity": 10},
+        {"type": "retire", "from": "B", "quantity": 10},
+        {"type": "cancel", "from": "B", "quantity": 10, "purpose": "voluntary"},
+    ]
+    for request in moves:
+        assert code_of(reg, request, "b") == "FROZEN"
+    certificate = reg.submit({"type": "request_certificate", "account": "B"}, "b")
+    assert certificate.fee == 1200
+    assert certificate.to_json()["certificate"]["frozen"] is True
+    assert certificate.to_json()["certificate"]["balance"] == 1000
+    reg.submit({"type": "unfreeze", "account": "B"}, "jcma")
+    assert reg.submit(moves[0], "b").ok
+    assert reg.balance("C") == 10
+
+
+def test_scenario_12_allocation_by_largest_remainder() -> None:
+    """Issues 10,001 at 50/10/30/10 as 5001/1000/3000/1000 across both registries (§11.12)."""
+    allocation = (
+        ("JPN", "GOJ", "50"),
+        ("MNG", "MNG-GOV", "10"),
+        ("JPN", "PP-A", "30"),
+        ("JPN", "PP-B", "10"),
+    )
+    reg = world(allocation=allocation, quantities={"2023": 10_001})
+    japan = issue(reg, "JPN")
+    mongolia = issue(reg, "MNG")
+    assert japan["blocks"] == [
+        ["GOJ", 2023, 1, 5001],
+        ["PP-A", 2023, 5002, 8001],
+        ["PP-B", 2023, 8002, 9001],
+    ]
+    assert mongolia["blocks"] == [["MNG-GOV", 2023, 1, 1000]]
+    balances = reg.balances()
+    assert [balances[a] for a in ("GOJ", "MNG-GOV", "PP-A", "PP-B")] == [5001, 1000, 3000, 1000]
+    assert reg.periods("MN010")[0].state.value == "issued"
+    assert reg.verify() == ()
+
+
+def test_allocation_of_three_at_a_third_each() -> None:
+    """Issues 1/1/1 for Q = 3 at 33.33/33.33/33.34 (rules.md §9.1)."""
+    allocation = (("JPN", "GOJ", "33.33"), ("JPN", "PP-A", "33.33"), ("JPN", "B", "33.34"))
+    reg = world(allocation=allocation, quantities={"2023": 3})
+    assert issue(reg)["blocks"] == [["GOJ", 2023, 1, 1], ["PP-A", 2023, 2, 2], ["B", 2023, 3, 3]]
+
+
+def test_serials_continue_across_issuances_of_a_registry() -> None:
+    """Numbers a second issuance of Japan's registry after the first (rules.md §3.3)."""
+    reg = world(quantities={"2023": 10})
+    issue(reg)
+    second = {"start": "2024-01-01", "end": "2024-12-31"}
+    steps = [
+        req("submit_monitoring_report", "pp-a", project="MN010", period=second),
+        req("submit_verification_report", "tpe", project="MN010", period=second,
+          verified_reductions=4),
+        req("request_issuance", "pp-a", project="MN010", period=second),
+        req("decide_issuance", "jc-mn", project="MN010", period=second,
+          quantities_by_vintage={"2024": 4}),
+        req("issue", "jcma", project="MN010", period=second, party="JPN"),
+    ]  # fmt: skip
+    receipts = [reg.submit(r, actor=a) for r, a in steps]
+    assert receipts[-1].to_json()["blocks"] == [["GOJ", 2024, 11, 12], ["PP-A", 2024, 13, 14]]
+
+
+def test_fee_example_totals_24300_yen() -> None:
+    """Charges company X 24,300 JPY: account, 3 transfers, retire, cancel, 2 certificates (§9.2)."""
+    reg = world(allocation=(("JPN", "GOJ", "100"),))
+    issue(reg)
+    reg.submit(
+        *req("open_account", "jcma", account="X", party="JPN", kind="entity_holding", holder="x")
+    )
+    reg.submit({"type": "transfer", "from": "GOJ", "to": "X", "quantity": 100}, "jcma")
+    for target in ("B", "C", "D"):
+        reg.submit({"type": "transfer", "from": "X", "to": target, "quantity": 10}, "x")
+    reg.submit({"type": "retire", "from": "X", "quantity": 10}, "x")
+    reg.submit({"type": "cancel", "from": "X", "quantity": 10, "purpose": "voluntary"}, "x")
+    for _ in range(2):
+        reg.submit({"type": "request_certificate", "account": "X"}, "x")
+    assert reg.fees_paid("x") == 24_300
+    assert reg.fees_paid("jcma") == 2_500  # the government's transfer to X is its own
+
+
+def test_pre_2021_credits_issued_after_april_2025_transfer_free() -> None:
+    """Charges 0 for moving vintage 2019 credits issued 2025-06-01 to an entity (§9.2)."""
+    period = {"start": "2019-01-01", "end": "2019-12-31"}
+    reg = world(allocation=(("JPN", "PP-A", "100"),), quantities={"2019": 100}, period=period)
+    reg.submit({"type": "issue", "project": "MN010", "period": period, "party": "JPN"}, "jcma")
+    receipt = reg.submit({"type": "transfer", "from": "PP-A", "to": "B", "quantity": 10}, "pp-a")
+    assert receipt.fee == 0
+    assert (
+        code_of(reg, {"type": "retire", "from": "B", "quantity": 10}, "b") == "VINTAGE_NOT_ELIGIBLE"
+    )
+    assert reg.submit({"type": "cancel", "from": "B", "quantity": 10, "purpose": "SHK"}, "b").ok
+
+
+def test_retirement_needs_both_authorizations() -> None:
+    """Refuses retirement with NOT_AUTHORIZED until Japan and the host both authorize (§4.4)."""
+    reg = world(authorize=False)
+    issue(reg)
+    retire = {"type": "retire", "from": "PP-A", "quantity": 10}
+    assert code_of(reg, retire, "pp-a") == "NOT_AUTHORIZED"
+    reg.submit(
+        *req("authorize", "jcma", authorization="JP-1", party="JPN", project="MN010",
+           vintages=[2023], purposes=["NDC"])
+    )  # fmt: skip
+    assert code_of(reg, retire, "pp-a") == "NOT_AUTHORIZED"
+    reg.submit(
+        *req("authorize", "mng-admin", authorization="MN-1", party="MNG", project="MN010",
+           vintages=[2023], purposes=["OIMP", "NDC"])
+    )  # fmt: skip
+    assert reg.submit(retire, "pp-a").to_json()["ndc_year"] == 2030
+
+
+def test_transfer_between_registries_is_one_entry() -> None:
+    """Moves credits from Japan's registry to Mongolia's in one journal entry (ARCHITECTURE.md)."""
+    reg = world()
+    issue(reg)
+    before = len(reg.store)
+    receipt = reg.submit(
+        {"type": "transfer", "from": "GOJ", "to": "MNG-GOV", "quantity": 50}, "jcma"
+    )
+    assert len(reg.store) == before + 1
+    assert receipt.to_json()["international"] is True
+    assert receipt.fee == 0
+    (block,) = reg.holdings("MNG-GOV")
+    assert (block.registry, block.serials.start, block.serials.end) == ("JPN01", 451, 500)
+    assert reg.verify() == ()
