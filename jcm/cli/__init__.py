@@ -28,7 +28,7 @@ EXIT_BAD_INPUT = 2
 
 Handler = Callable[[argparse.Namespace], int]
 
-_SUBCOMMANDS: tuple[str, ...] = ("methodologies", "registry", "article6", "demo")
+_SUBCOMMANDS: tuple[str, ...] = ("methodologies", "registry", "article6", "export", "demo")
 """Modules of ``jcm.cli`` that add a sub-command, in the order ``jcm --help`` lists them."""
 
 

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from jcm.cli.progress import Progress
 from jcm.errors import InvalidValueError, UnknownMethodologyError
 from jcm.methodologies import CalculationResult, MethodologyHost, default_host
 
@@ -140,10 +141,11 @@ def _calculate(args: argparse.Namespace) -> int:
     except UnknownMethodologyError as exc:
         print(f"jcm: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    data = _read(args.input)
-    if not isinstance(data, dict):
-        raise InvalidValueError("$", type(data).__name__, "must be a JSON object")
-    result = methodology.calculate(data)
+    with Progress(None, label=f"calculate {methodology.id}", enabled=not args.json):
+        data = _read(args.input)
+        if not isinstance(data, dict):
+            raise InvalidValueError("$", type(data).__name__, "must be a JSON object")
+        result = methodology.calculate(data)
     if args.json:
         sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
     else:

@@ -491,8 +491,9 @@ class Registry(RegistryView):
 
     # ------------------------------------------------------------------ fees
 
-    def _schedule(self, at: dt.datetime) -> FeeSchedule | None:
-        return schedule_at(self._fees, at.date())
+    def _schedule(self, at: dt.datetime, party: str) -> FeeSchedule | None:
+        """The fee schedule of ``party``'s registry at ``at`` (rules.md §5: Japan's fees)."""
+        return schedule_at(self._fees, at.date(), party)
 
     # ------------------------------------------------------------------ audits and views
 
@@ -623,7 +624,7 @@ class Registry(RegistryView):
                 f"holder {r.holder!r} is not a principal of this registry",
                 field="holder",
             )
-        schedule = self._schedule(at)
+        schedule = self._schedule(at, r.party)
         fee = schedule.open_account_fee(r.kind) if schedule else 0
         effects: dict[str, Any] = {
             "account": r.account,
@@ -693,7 +694,7 @@ class Registry(RegistryView):
             "blocks": blocks,
             "next_serial": next_serial,
         }
-        schedule = self._schedule(at)
+        schedule = self._schedule(at, r.party)
         return effects, schedule.issuance if schedule else 0, None
 
     def _plan_authorize(self, p: Principal, r: rq.AuthorizeRequest, at: dt.datetime) -> Plan:
@@ -816,7 +817,7 @@ class Registry(RegistryView):
             effects["purpose"] = r.purpose
         if source.registry != target.registry:
             effects["international"] = True
-        schedule = self._schedule(at)
+        schedule = self._schedule(at, source.party)
         fee = (
             schedule.transfer_fee(target.kind, [(b.vintage, b.issued_on) for b, _, _ in pieces])
             if schedule
@@ -874,7 +875,7 @@ class Registry(RegistryView):
                 f"request_certificate: no account {r.account!r}", field="account", value=r.account
             )
         require_holder(p, account, r.type)
-        schedule = self._schedule(at)
+        schedule = self._schedule(at, account.party)
         fee = schedule.certificate_fee() if schedule else 0
         certificate = Certificate.of(
             account, self._state.holdings[account.id].blocks(), at, self._state.seq + 1

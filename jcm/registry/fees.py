@@ -33,6 +33,7 @@ from typing import Final
 import attrs
 
 from jcm.core.account import AccountKind
+from jcm.core.party import JAPAN, check_party_code
 from jcm.errors import InvalidValueError
 
 __all__ = ["DEFAULT_FEE_SCHEDULES", "FeeSchedule", "schedule_at"]
@@ -51,6 +52,10 @@ class FeeSchedule:
     ----------
     valid_from
         First day (UTC date of the entry) the schedule applies.
+    party
+        The Party whose registry charges these fees (ISO alpha-3; ``JPN``). The fees of rules.md
+        §5 are those of Japan's registry; a partner's registry charges nothing unless a schedule
+        for that Party is configured ([I]).
     open_entity_account
         Fee for opening an entity holding account [JPY] ([SEED] 14,400).
     transfer
@@ -66,12 +71,16 @@ class FeeSchedule:
     """
 
     valid_from: dt.date
+    party: str = attrs.field(default=JAPAN, kw_only=True)
     open_entity_account: int = attrs.field(default=14_400, validator=_yen)
     transfer: int = attrs.field(default=2_500, validator=_yen)
     certificate: int = attrs.field(default=1_200, validator=_yen)
     issuance: int = attrs.field(default=0, validator=_yen)
     exempt_vintages_before: int = 2021
     exempt_issued_from: dt.date = dt.date(2025, 4, 1)
+
+    def __attrs_post_init__(self) -> None:
+        check_party_code("party", self.party)
 
     def open_account_fee(self, kind: AccountKind) -> int:
         """Fee for opening an account of ``kind`` [JPY]: entity accounts only ([SEED]; [I])."""
@@ -110,10 +119,15 @@ DEFAULT_FEE_SCHEDULES: Final[tuple[FeeSchedule, ...]] = (FeeSchedule(dt.date(202
 """The schedules in force, oldest first: the 2025 table of rules.md §5 ([SEED] amounts)."""
 
 
-def schedule_at(schedules: Sequence[FeeSchedule], day: dt.date) -> FeeSchedule | None:
-    """The schedule in force on ``day`` (the latest with ``valid_from <= day``), or ``None``."""
+def schedule_at(
+    schedules: Sequence[FeeSchedule], day: dt.date, party: str = JAPAN
+) -> FeeSchedule | None:
+    """The schedule of ``party``'s registry in force on ``day``, or ``None`` (no fee).
+
+    That is the latest schedule of that Party with ``valid_from <= day``.
+    """
     found = None
     for schedule in schedules:
-        if schedule.valid_from <= day:
+        if schedule.party == party and schedule.valid_from <= day:
             found = schedule
     return found

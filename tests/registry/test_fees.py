@@ -61,3 +61,14 @@ def test_amounts_are_whole_yen() -> None:
         FeeSchedule(dt.date(2025, 4, 1), transfer=-1)
     with pytest.raises(InvalidValueError):
         FeeSchedule(dt.date(2025, 4, 1), certificate=1.5)  # type: ignore[arg-type]
+
+
+def test_schedules_belong_to_one_partys_registry() -> None:
+    """Finds Japan's schedule for Japan's registry and none for a partner's (rules.md §5)."""
+    day = dt.date(2025, 6, 1)
+    assert schedule_at(DEFAULT_FEE_SCHEDULES, day, "JPN") is SCHEDULE
+    assert schedule_at(DEFAULT_FEE_SCHEDULES, day, "MNG") is None
+    mongolian = FeeSchedule(dt.date(2025, 1, 1), party="MNG", transfer=1_000)
+    assert schedule_at((*DEFAULT_FEE_SCHEDULES, mongolian), day, "MNG") is mongolian
+    with pytest.raises(InvalidValueError, match="party"):
+        FeeSchedule(dt.date(2025, 1, 1), party="Japan")

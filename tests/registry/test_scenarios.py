@@ -354,3 +354,24 @@ def test_transfer_between_registries_is_one_entry() -> None:
     (block,) = reg.holdings("MNG-GOV")
     assert (block.registry, block.serials.start, block.serials.end) == ("JPN01", 451, 500)
     assert reg.verify() == ()
+
+
+def test_partner_registry_charges_no_japanese_fees() -> None:
+    """Charges Japan's [SEED] fees only in Japan's registry, none in a partner's (rules.md §5)."""
+    reg = world(allocation=(("JPN", "GOJ", "50"), ("MNG", "MNG-GOV", "50")))
+    issue(reg, "MNG")
+    reg.submit(*req("add_principal", "mng-admin", principal="mn-e", role="account_holder",
+                    party="MNG"))  # fmt: skip
+    opened = reg.submit(
+        *req("open_account", "mng-admin", account="MN-E", party="MNG", kind="entity_holding",
+             holder="mn-e")
+    )  # fmt: skip
+    moved = reg.submit(*req("transfer", "mng-admin", **{"from": "MNG-GOV", "to": "MN-E"},
+                            quantity=10))  # fmt: skip
+    certified = reg.submit(*req("request_certificate", "mn-e", account="MN-E"))
+    assert (opened.fee, moved.fee, certified.fee) == (0, 0, 0)
+    assert reg.balance("MN-E") == 10
+    japanese = reg.submit(
+        *req("open_account", "jcma", account="E2", party="JPN", kind="entity_holding", holder="b")
+    )
+    assert japanese.fee == 14_400
