@@ -104,6 +104,8 @@ _REGISTRY_ID: Final = re.compile(r"^[A-Z]{3}[0-9]{2}$")
 """A registry id: the Party's code and two digits (``JPN01``; rules.md §9.5)."""
 _FIRST_NDC_VINTAGE: Final = 2021
 """Credits of earlier vintages cannot be retired toward an NDC (rules.md §6.2 [SEED])."""
+_TRANSFER_PURPOSES: Final = ("NDC", "OIMP", "IMP", "OP")
+"""Purposes of an authorization that let credits be first transferred (rules.md §7.2)."""
 
 _MOVES: Final = frozenset({"transfer", "retire", "cancel"})
 
@@ -816,6 +818,7 @@ class Registry(RegistryView):
         elif r.type == "cancel":
             effects["purpose"] = r.purpose
         if source.registry != target.registry:
+            self._check_first_transfer(source, target, pieces)
             effects["international"] = True
         schedule = self._schedule(at, source.party)
         fee = (
@@ -848,6 +851,32 @@ class Registry(RegistryView):
                         value=[start, end],
                         rule="retirement needs Art. 6.3 approval by both Parties (BILL item 4)",
                     )
+
+    def _check_first_transfer(self, source: Account, target: Account, pieces: list[Piece]) -> None:
+        """Fail closed on a first international transfer that its host has not authorized.
+
+        Credits leaving the registry of the Party in which they occurred for another Party's
+        registry are first transferred (2/CMA.3 annex para 2(a) [M]); ITMOs can only be first
+        transferred once authorized by that Party (rules.md §4.4 ``first_transfer_out``, §7.3).
+        Credits that already left their host move on without a new authorization.
+        """
+        state = self._state
+        for block, start, end in pieces:
+            if block.host_party != source.party or target.party == source.party:
+                continue
+            if not any(
+                state.is_authorized(block.host_party, block.project, block.vintage, purpose)
+                for purpose in _TRANSFER_PURPOSES
+            ):
+                raise NotAuthorizedError(
+                    f"transfer: {block.host_party} has not authorized project {block.project} "
+                    f"vintage {block.vintage}; serials {start}-{end} cannot be first transferred "
+                    f"to {target.party}'s registry",
+                    code="NOT_AUTHORIZED",
+                    field="serials",
+                    value=[start, end],
+                    rule="ITMOs are first transferred only once authorized (rules.md §4.4, §7.3)",
+                )
 
     def _plan_freeze(self, p: Principal, r: Any, at: dt.datetime) -> Plan:
         account = self._state.accounts.get(r.account)

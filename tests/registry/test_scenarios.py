@@ -375,3 +375,21 @@ def test_partner_registry_charges_no_japanese_fees() -> None:
         *req("open_account", "jcma", account="E2", party="JPN", kind="entity_holding", holder="b")
     )
     assert japanese.fee == 14_400
+
+
+def test_scenario_2_first_transfer_needs_the_hosts_authorization() -> None:
+    """Refuses a first international transfer before the host's authorization (§11 scenario 2)."""
+    reg = world(allocation=(("JPN", "GOJ", "50"), ("MNG", "MNG-GOV", "50")), authorize=False)
+    issue(reg, "MNG")
+    out = {"type": "transfer", "from": "MNG-GOV", "to": "GOJ", "quantity": 100}
+    assert code_of(reg, out, "mng-admin") == "NOT_AUTHORIZED"
+    reg.submit(
+        *req("authorize", "mng-admin", authorization="MN-1", party="MNG", project="MN010",
+             vintages=[2023], purposes=["NDC"])
+    )  # fmt: skip
+    receipt = reg.submit(out, "mng-admin")
+    assert receipt.to_json()["international"] is True
+    assert reg.balance("GOJ") == 100
+    back = {"type": "transfer", "from": "GOJ", "to": "MNG-GOV", "quantity": 10}
+    assert reg.submit(back, "jcma").fee == 0  # credits that already left their host move on
+    assert reg.verify() == ()
