@@ -13,8 +13,7 @@ import enum
 
 import attrs
 
-from jcm.core.party import check_party_code
-from jcm.errors import InvalidValueError
+from jcm.core.validators import non_empty_text, party_code
 
 __all__ = ["Account", "AccountKind"]
 
@@ -45,15 +44,6 @@ class AccountKind(enum.Enum):
 _TERMINAL = frozenset({AccountKind.RETIREMENT, AccountKind.CANCELLATION})
 
 
-def _non_empty(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str) or not value:
-        raise InvalidValueError(attribute.name, value, "must be a non-empty string")
-
-
-def _party(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
-    check_party_code(attribute.name, value)
-
-
 @attrs.frozen
 class Account:
     """An account in one Party's registry (rules.md §4.2 [P]).
@@ -75,11 +65,11 @@ class Account:
         (rules.md §4.2, CWL-1949 [S]).
     """
 
-    id: str = attrs.field(validator=_non_empty)
-    party: str = attrs.field(validator=_party)
-    registry: str = attrs.field(validator=_non_empty)
+    id: str = attrs.field(validator=non_empty_text)
+    party: str = attrs.field(validator=party_code)
+    registry: str = attrs.field(validator=non_empty_text)
     kind: AccountKind = attrs.field(validator=attrs.validators.instance_of(AccountKind))
-    holder: str = attrs.field(validator=_non_empty)
+    holder: str = attrs.field(validator=non_empty_text)
     frozen: bool = False
 
     @property

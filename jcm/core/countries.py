@@ -31,7 +31,7 @@ from typing import Any
 
 import attrs
 
-from jcm.core.party import check_party_code
+from jcm.core.validators import instance_of, non_empty_text, optional_date, party_code, whole_number
 from jcm.errors import InvalidValueError
 
 __all__ = [
@@ -44,20 +44,6 @@ __all__ = [
 ]
 
 
-def _is(cls: type[Any], *, optional: bool = False) -> Any:
-    """A validator: the value is a ``cls`` (or None when ``optional``), else InvalidValueError."""
-    name = cls.__name__
-
-    def validate(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is None and optional:
-            return
-        if not isinstance(value, cls) or (cls is dt.date and isinstance(value, dt.datetime)):
-            rule = f"must be a {name}" + (" or None" if optional else "")
-            raise InvalidValueError(attribute.name, value, rule)
-
-    return validate
-
-
 class DateStatus(enum.Enum):
     """How sure a partner's signing date is (partners.md, "Status of the date")."""
 
@@ -67,25 +53,6 @@ class DateStatus(enum.Enum):
     """Given by a source that was not checked; do not rely on it in tests."""
     NOT_FOUND = "not_found"
     """The exact date was not found; only a window is known."""
-
-
-def _number(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidValueError(attribute.name, value, "must be a whole number >= 1")
-
-
-def _text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidValueError(attribute.name, value, "must be a non-empty string")
-
-
-def _code(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    check_party_code(attribute.name, value)
-
-
-def _optional_date(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
-        raise InvalidValueError(attribute.name, value, "must be a date (YYYY-MM-DD) or None")
 
 
 @attrs.frozen
@@ -113,15 +80,15 @@ class PartnerCountry:
         Where the date comes from.
     """
 
-    number: int = attrs.field(validator=_number)
-    name: str = attrs.field(validator=_text)
-    code: str = attrs.field(validator=_code)
-    signed: dt.date | None = attrs.field(validator=_optional_date)
-    signed_note: str = attrs.field(validator=_text)
-    date_status: DateStatus = attrs.field(validator=_is(DateStatus))
-    signed_earliest: dt.date | None = attrs.field(default=None, validator=_optional_date)
-    signed_latest: dt.date | None = attrs.field(default=None, validator=_optional_date)
-    source: str = attrs.field(default="", validator=_is(str))
+    number: int = attrs.field(validator=whole_number(1))
+    name: str = attrs.field(validator=non_empty_text)
+    code: str = attrs.field(validator=party_code)
+    signed: dt.date | None = attrs.field(validator=optional_date)
+    signed_note: str = attrs.field(validator=non_empty_text)
+    date_status: DateStatus = attrs.field(validator=instance_of(DateStatus))
+    signed_earliest: dt.date | None = attrs.field(default=None, validator=optional_date)
+    signed_latest: dt.date | None = attrs.field(default=None, validator=optional_date)
+    source: str = attrs.field(default="", validator=instance_of(str))
 
     def __attrs_post_init__(self) -> None:
         if self.signed is None:

@@ -77,6 +77,13 @@ from jcm.core.party import JAPAN, Role, check_party_code
 from jcm.core.period import CreditingPeriod, MonitoringPeriod
 from jcm.core.project import AllocationShare, Project, check_allocation
 from jcm.core.ruleset import DEFAULT_RULESET, Ruleset
+from jcm.core.validators import (
+    instance_of,
+    optional_bool,
+    optional_date,
+    optional_non_empty_text,
+    whole_number,
+)
 from jcm.errors import CycleTransitionError, InvalidValueError, NotAuthorizedError
 
 __all__ = [
@@ -118,20 +125,6 @@ __all__ = [
     "withdraw_project",
     "withdraw_registration_request",
 ]
-
-
-def _is(cls: type[Any], *, optional: bool = False) -> Any:
-    """A validator: the value is a ``cls`` (or None when ``optional``), else InvalidValueError."""
-    name = cls.__name__
-
-    def validate(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is None and optional:
-            return
-        if not isinstance(value, cls) or (cls is dt.date and isinstance(value, dt.datetime)):
-            rule = f"must be a {name}" + (" or None" if optional else "")
-            raise InvalidValueError(attribute.name, value, rule)
-
-    return validate
 
 
 # --------------------------------------------------------------------------- states
@@ -314,16 +307,6 @@ def _period_target(step: Transition) -> PeriodState:
 # --------------------------------------------------------------------------- records
 
 
-def _opt_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and (not isinstance(value, str) or not value.strip()):
-        raise InvalidValueError(attribute.name, value, "must be a non-empty string or None")
-
-
-def _opt_date(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
-        raise InvalidValueError(attribute.name, value, "must be a date (YYYY-MM-DD) or None")
-
-
 def _opt_tonnes(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None:
         _check_tonnes(attribute.name, value)
@@ -336,11 +319,6 @@ def _check_tonnes(field: str, value: object) -> int:
     if value < 0:
         raise InvalidValueError(field, value, "must be >= 0 [tCO2e]")
     return value
-
-
-def _version_number(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidValueError(attribute.name, value, "must be a whole number >= 1")
 
 
 def _allocation_tuple(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -359,19 +337,9 @@ def _parties(_instance: object, attribute: attrs.Attribute[Any], value: object) 
         check_party_code(attribute.name, code)
 
 
-def _count(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidValueError(attribute.name, value, "must be a whole number >= 0")
-
-
 def _versions(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, tuple) or not all(isinstance(v, ProjectVersion) for v in value):
         raise InvalidValueError(attribute.name, value, "must be a tuple of ProjectVersion")
-
-
-def _optional_bool(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and not isinstance(value, bool):
-        raise InvalidValueError(attribute.name, value, "must be true, false or None")
 
 
 @attrs.frozen
@@ -396,8 +364,8 @@ class ProjectVersion:
         The project participants' ids.
     """
 
-    number: int = attrs.field(validator=_version_number)
-    effective: dt.date | None = attrs.field(validator=_opt_date)
+    number: int = attrs.field(validator=whole_number(1))
+    effective: dt.date | None = attrs.field(validator=optional_date)
     methodology: str
     methodology_version: str
     allocation: tuple[AllocationShare, ...] = attrs.field(validator=_allocation_tuple)
@@ -426,14 +394,14 @@ class PostRegistrationChange:
         What the request says, for the record.
     """
 
-    effective: dt.date = attrs.field(validator=_opt_date)
-    methodology: str | None = attrs.field(default=None, validator=_opt_text)
-    methodology_version: str | None = attrs.field(default=None, validator=_opt_text)
+    effective: dt.date = attrs.field(validator=optional_date)
+    methodology: str | None = attrs.field(default=None, validator=optional_non_empty_text)
+    methodology_version: str | None = attrs.field(default=None, validator=optional_non_empty_text)
     allocation: tuple[AllocationShare, ...] | None = attrs.field(
         default=None, validator=attrs.validators.optional(_allocation_tuple)
     )
     participants: tuple[str, ...] | None = None
-    description: str = attrs.field(default="", validator=_is(str))
+    description: str = attrs.field(default="", validator=instance_of(str))
 
     def __attrs_post_init__(self) -> None:
         if (
@@ -484,29 +452,29 @@ class ProjectRecord:
         How many times the crediting period was renewed.
     """
 
-    project: Project = attrs.field(validator=_is(Project))
-    state: ProjectState = attrs.field(validator=_is(ProjectState))
-    methodology: str | None = attrs.field(default=None, validator=_opt_text)
-    methodology_version: str | None = attrs.field(default=None, validator=_opt_text)
+    project: Project = attrs.field(validator=instance_of(Project))
+    state: ProjectState = attrs.field(validator=instance_of(ProjectState))
+    methodology: str | None = attrs.field(default=None, validator=optional_non_empty_text)
+    methodology_version: str | None = attrs.field(default=None, validator=optional_non_empty_text)
     crediting_period: CreditingPeriod | None = attrs.field(
         default=None,
-        validator=_is(CreditingPeriod, optional=True),
+        validator=instance_of(CreditingPeriod, optional=True),
     )
     allocation: tuple[AllocationShare, ...] = attrs.field(default=(), validator=_allocation_tuple)
-    public_input_start: dt.date | None = attrs.field(default=None, validator=_opt_date)
-    public_input_end: dt.date | None = attrs.field(default=None, validator=_opt_date)
-    validation_positive: bool | None = attrs.field(default=None, validator=_optional_bool)
+    public_input_start: dt.date | None = attrs.field(default=None, validator=optional_date)
+    public_input_end: dt.date | None = attrs.field(default=None, validator=optional_date)
+    validation_positive: bool | None = attrs.field(default=None, validator=optional_bool)
     pending_change: PostRegistrationChange | None = attrs.field(
         default=None,
-        validator=_is(PostRegistrationChange, optional=True),
+        validator=instance_of(PostRegistrationChange, optional=True),
     )
-    pending_renewal: dt.date | None = attrs.field(default=None, validator=_opt_date)
-    version: int = attrs.field(default=1, validator=_version_number)
+    pending_renewal: dt.date | None = attrs.field(default=None, validator=optional_date)
+    version: int = attrs.field(default=1, validator=whole_number(1))
     versions: tuple[ProjectVersion, ...] = attrs.field(
         default=(),
         validator=_versions,
     )
-    renewals: int = attrs.field(default=0, validator=_count)
+    renewals: int = attrs.field(default=0, validator=whole_number(0))
 
 
 def _vintage_pairs(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -557,15 +525,15 @@ class PeriodRecord:
     """
 
     project: str = attrs.field(validator=_text)
-    period: MonitoringPeriod = attrs.field(validator=_is(MonitoringPeriod))
-    state: PeriodState = attrs.field(validator=_is(PeriodState))
+    period: MonitoringPeriod = attrs.field(validator=instance_of(MonitoringPeriod))
+    state: PeriodState = attrs.field(validator=instance_of(PeriodState))
     calculated_reductions: int | None = attrs.field(default=None, validator=_opt_tonnes)
     verified_reductions: int | None = attrs.field(default=None, validator=_opt_tonnes)
     quantities_by_vintage: tuple[tuple[int, int], ...] = attrs.field(
         default=(), validator=_vintage_pairs
     )
     issued_parties: frozenset[str] = attrs.field(default=frozenset(), validator=_parties)
-    project_version: int = attrs.field(default=1, validator=_version_number)
+    project_version: int = attrs.field(default=1, validator=whole_number(1))
     allocation: tuple[AllocationShare, ...] = attrs.field(default=(), validator=_allocation_tuple)
 
     @property

@@ -46,8 +46,9 @@ from typing import Any, Final
 import attrs
 
 from jcm.core.cycle import Transition, check_actor, check_source
-from jcm.core.party import Role, check_party_code
+from jcm.core.party import Role
 from jcm.core.ruleset import DEFAULT_RULESET, Ruleset
+from jcm.core.validators import date_value, instance_of, non_empty_text, optional_party_code, text
 from jcm.errors import CycleTransitionError, InvalidValueError, Problem, Severity
 
 __all__ = [
@@ -73,20 +74,6 @@ METHODOLOGY_ID: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 """A methodology id: letters, digits, ``_``, ``.`` and ``-`` (``PH_AM004``, ``awd-rice``)."""
 
 
-def _is(cls: type[Any], *, optional: bool = False) -> Any:
-    """A validator: the value is a ``cls`` (or None when ``optional``), else InvalidValueError."""
-    name = cls.__name__
-
-    def validate(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is None and optional:
-            return
-        if not isinstance(value, cls) or (cls is dt.date and isinstance(value, dt.datetime)):
-            rule = f"must be a {name}" + (" or None" if optional else "")
-            raise InvalidValueError(attribute.name, value, rule)
-
-    return validate
-
-
 def _identifier(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not METHODOLOGY_ID.match(value):
         raise InvalidValueError(
@@ -94,16 +81,6 @@ def _identifier(_instance: object, attribute: attrs.Attribute[Any], value: objec
             value,
             "must be a methodology id of letters, digits, '_', '.' or '-' (PH_AM004, awd-rice)",
         )
-
-
-def _non_empty(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidValueError(attribute.name, value, "must be a non-empty string")
-
-
-def _text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str):
-        raise InvalidValueError(attribute.name, value, "must be a string")
 
 
 def _ids(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -114,19 +91,9 @@ def _ids(_instance: object, attribute: attrs.Attribute[Any], value: object) -> N
             raise InvalidValueError(f"{attribute.name}[{index}]", item, "must be a non-empty id")
 
 
-def _optional_party(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        check_party_code(attribute.name, value)
-
-
-def _date(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise InvalidValueError(attribute.name, value, "must be a date (YYYY-MM-DD)")
-
-
 def _optional_date(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None:
-        _date(_instance, attribute, value)
+        date_value(_instance, attribute, value)
 
 
 @attrs.frozen
@@ -148,10 +115,10 @@ class Methodology:
     """
 
     id: str = attrs.field(validator=_identifier)
-    version: str = attrs.field(validator=_non_empty)
-    title: str = attrs.field(validator=_text)
+    version: str = attrs.field(validator=non_empty_text)
+    title: str = attrs.field(validator=text)
     follows: tuple[str, ...] = attrs.field(default=(), validator=_ids)
-    sector: str = attrs.field(default="", validator=_text)
+    sector: str = attrs.field(default="", validator=text)
 
 
 class MethodologyState(enum.Enum):
@@ -231,10 +198,10 @@ class MethodologyRecord:
         Versions it replaced by revision, oldest first.
     """
 
-    methodology: Methodology = attrs.field(validator=_is(Methodology))
-    state: MethodologyState = attrs.field(validator=_is(MethodologyState))
-    submitted_on: dt.date = attrs.field(validator=_date)
-    partner: str | None = attrs.field(default=None, validator=_optional_party)
+    methodology: Methodology = attrs.field(validator=instance_of(Methodology))
+    state: MethodologyState = attrs.field(validator=instance_of(MethodologyState))
+    submitted_on: dt.date = attrs.field(validator=date_value)
+    partner: str | None = attrs.field(default=None, validator=optional_party_code)
     completeness_checked_on: dt.date | None = attrs.field(default=None, validator=_optional_date)
     public_input_start: dt.date | None = attrs.field(default=None, validator=_optional_date)
     public_input_end: dt.date | None = attrs.field(default=None, validator=_optional_date)

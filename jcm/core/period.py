@@ -16,13 +16,14 @@ Both ends of a period are inclusive; ``days`` counts both (a one-day period has 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Final
+from typing import Final
 
 import attrs
 
+from jcm.core.validators import date_value
 from jcm.errors import InvalidValueError
 
-__all__ = ["MAX_YEAR", "MIN_YEAR", "CreditingPeriod", "MonitoringPeriod", "Vintage"]
+__all__ = ["MAX_YEAR", "MIN_YEAR", "CreditingPeriod", "DateSpan", "MonitoringPeriod", "Vintage"]
 
 MIN_YEAR: Final = 1990
 """Earliest vintage year accepted (the UNFCCC base year)."""
@@ -37,11 +38,6 @@ def _year_validator(_instance: object, attribute: attrs.Attribute[int], value: i
         )
 
 
-def _date_validator(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise InvalidValueError(attribute.name, value, "must be a date (YYYY-MM-DD)")
-
-
 @attrs.frozen(order=True)
 class Vintage:
     """The calendar year in which a mitigation outcome occurred (AEF-V2 Table 3 field 19)."""
@@ -53,17 +49,17 @@ class Vintage:
 
 
 @attrs.frozen
-class MonitoringPeriod:
-    """A monitoring period, both ends inclusive (rules.md §2.3.3).
+class DateSpan:
+    """Two dates, both inclusive, the end not before the start: what every period shares.
 
     Parameters
     ----------
     start, end
-        First and last day of the period; ``end`` may not precede ``start``.
+        First and last day; ``end`` may not precede ``start`` (an error naming ``end``).
     """
 
-    start: dt.date = attrs.field(validator=_date_validator)
-    end: dt.date = attrs.field(validator=_date_validator)
+    start: dt.date = attrs.field(validator=date_value)
+    end: dt.date = attrs.field(validator=date_value)
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
@@ -73,8 +69,19 @@ class MonitoringPeriod:
 
     @property
     def days(self) -> int:
-        """Number of days in the period, both ends included [d]."""
+        """Number of days in the span, both ends included [d]."""
         return (self.end - self.start).days + 1
+
+
+@attrs.frozen
+class MonitoringPeriod(DateSpan):
+    """A monitoring period, both ends inclusive (rules.md §2.3.3).
+
+    Parameters
+    ----------
+    start, end
+        First and last day of the period; ``end`` may not precede ``start``.
+    """
 
     def split_by_calendar_year(self) -> tuple[MonitoringPeriod, ...]:
         """The calendar-year pieces of the period, in order; one piece if it does not straddle."""
@@ -105,26 +112,12 @@ class MonitoringPeriod:
 
 
 @attrs.frozen
-class CreditingPeriod:
+class CreditingPeriod(DateSpan):
     """A project's crediting period, both ends inclusive (rules.md §2.5, §2.6).
 
     Reductions are credited only for monitoring periods inside it; it can be renewed through the
     Renewal of Crediting Period Request (JC decision).
     """
-
-    start: dt.date = attrs.field(validator=_date_validator)
-    end: dt.date = attrs.field(validator=_date_validator)
-
-    def __attrs_post_init__(self) -> None:
-        if self.end < self.start:
-            raise InvalidValueError(
-                "end", self.end.isoformat(), f"must not precede start ({self.start.isoformat()})"
-            )
-
-    @property
-    def days(self) -> int:
-        """Number of days in the period, both ends included [d]."""
-        return (self.end - self.start).days + 1
 
     def contains(self, period: MonitoringPeriod) -> bool:
         """True when ``period`` lies entirely inside this crediting period."""

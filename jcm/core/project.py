@@ -28,32 +28,13 @@ from typing import Any, Final
 
 import attrs
 
-from jcm.core.party import check_party_code
+from jcm.core.validators import non_empty_text, optional_party_code, party_code, text
 from jcm.errors import InvalidValueError
 
 __all__ = ["ALLOCATION_TOTAL", "AllocationShare", "Participant", "Project", "check_allocation"]
 
 ALLOCATION_TOTAL: Final = Decimal(100)
 """The exact sum of the shares of a credit allocation [%] (rules.md §3.2)."""
-
-
-def _non_empty_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidValueError(attribute.name, value, "must be a non-empty string")
-
-
-def _text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str):
-        raise InvalidValueError(attribute.name, value, "must be a string")
-
-
-def _party(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    check_party_code(attribute.name, value)
-
-
-def _optional_party(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        check_party_code(attribute.name, value)
 
 
 def _share(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -96,9 +77,9 @@ class Participant:
         ISO alpha-3 code of the Party where it is established, if known.
     """
 
-    id: str = attrs.field(validator=_non_empty_text)
-    name: str = attrs.field(default="", validator=_text)
-    party: str | None = attrs.field(default=None, validator=_optional_party)
+    id: str = attrs.field(validator=non_empty_text)
+    name: str = attrs.field(default="", validator=text)
+    party: str | None = attrs.field(default=None, validator=optional_party_code)
 
 
 @attrs.frozen
@@ -116,8 +97,8 @@ class AllocationShare:
         A share outside [0, 100] is an ``InvalidValueError`` with code ``ALLOCATION_NOT_100``.
     """
 
-    party: str = attrs.field(validator=_party)
-    account: str = attrs.field(validator=_non_empty_text)
+    party: str = attrs.field(validator=party_code)
+    account: str = attrs.field(validator=non_empty_text)
     share: Decimal = attrs.field(validator=_share)
 
 
@@ -139,10 +120,10 @@ class Project:
         Ids of its project participants, at least one, each once.
     """
 
-    id: str = attrs.field(validator=_non_empty_text)
-    partner: str = attrs.field(validator=_party)
-    title: str = attrs.field(validator=_non_empty_text)
-    sector: str = attrs.field(validator=_text)
+    id: str = attrs.field(validator=non_empty_text)
+    partner: str = attrs.field(validator=party_code)
+    title: str = attrs.field(validator=non_empty_text)
+    sector: str = attrs.field(validator=text)
     participants: tuple[str, ...] = attrs.field(validator=_participants)
 
 
