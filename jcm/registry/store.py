@@ -140,7 +140,13 @@ def _check_continuation(last_seq: int, last_hash: str, entries: Sequence[Entry])
 
 
 class MemoryStore:
-    """A journal kept in a Python list (lost when the process ends).
+    """A journal kept in memory (lost when the process ends).
+
+    Entries are kept in their stored form, the rows ``(seq, body, prev_hash, hash)`` of plain
+    strings, as the SQLite store keeps them, and are read back through
+    :func:`~jcm.registry.journal.entry_from_stored`. So a memory registry reads exactly what a
+    durable one would, and a long journal costs little memory and nothing to Python's garbage
+    collector (a tuple of strings is not tracked), at the price of parsing the entries it reads.
 
     Examples
     --------
@@ -150,7 +156,7 @@ class MemoryStore:
     """
 
     def __init__(self) -> None:
-        self._entries: list[Entry] = []
+        self._rows: list[tuple[int, str, str, str]] = []
         self._meta: dict[str, str] = {}
         self._closed = False
 
@@ -158,30 +164,34 @@ class MemoryStore:
         if self._closed:
             raise StoreError("the store is closed", code="STORE_CLOSED")
 
+    def _slice(self, start: int) -> list[tuple[int, str, str, str]]:
+        self._check_open()
+        return self._rows[max(start, 1) - 1 :]
+
     def entries(self, start: int = 1) -> Iterator[Entry]:
         """The entries with ``seq >= start``, in order (those present when iteration starts)."""
-        self._check_open()
-        stored = self._entries
-        end = len(stored)
-        return iter(stored[max(start, 1) - 1 : end])
+        return (entry_from_stored(*row) for row in self._slice(start))
 
     def rows(self, start: int = 1) -> Iterator[tuple[int, object, object, object]]:
         """The stored form ``(seq, body, prev_hash, hash)`` of the entries with ``seq >= start``."""
-        return (entry.row() for entry in self.entries(start))
+        return iter(self._slice(start))
 
     def last(self) -> Entry | None:
         """The last entry, or ``None``."""
         self._check_open()
-        return self._entries[-1] if self._entries else None
+        return entry_from_stored(*self._rows[-1]) if self._rows else None
 
     def append(self, entries: Sequence[Entry]) -> None:
         """Append ``entries`` after checking that they continue the chain (all or nothing)."""
         self._check_open()
         if not entries:
             return
-        last = self._entries[-1] if self._entries else None
-        _check_continuation(last.seq if last else 0, last.hash if last else GENESIS_HASH, entries)
-        self._entries.extend(entries)
+        rows = self._rows
+        if rows:
+            _check_continuation(rows[-1][0], rows[-1][3], entries)
+        else:
+            _check_continuation(0, GENESIS_HASH, entries)
+        rows.extend([(e.seq, e.body, e.prev_hash, e.hash) for e in entries])
 
     def get_meta(self, key: str) -> str | None:
         """The metadata value under ``key``, or ``None``."""
@@ -198,15 +208,15 @@ class MemoryStore:
     def close(self) -> None:
         """Mark the store closed (its entries are dropped)."""
         self._closed = True
-        self._entries = []
+        self._rows = []
 
     def __len__(self) -> int:
         """The number of entries."""
         self._check_open()
-        return len(self._entries)
+        return len(self._rows)
 
     def __repr__(self) -> str:
-        return f"MemoryStore({len(self._entries)} entries)"
+        return f"MemoryStore({len(self._rows)} entries)"
 
 
 _SCHEMA: Final = (
