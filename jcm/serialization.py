@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+import math
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -244,7 +245,7 @@ def _quantity_hook(spec: QuantitySpec) -> Callable[[Any, Any], Any]:
             raw = value["value"]
             if not isinstance(unit, str):
                 raise _RelativeError(".unit", unit, "must be a unit symbol")
-            if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw):
                 raise _RelativeError(".value", raw, f"must be {spec.describe()}")
             try:
                 converted: float = convert(raw, unit, spec.unit, field="value")

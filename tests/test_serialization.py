@@ -151,6 +151,19 @@ def test_rejects_loose_types(patch: dict[str, object], path: str, fragment: str)
     assert fragment in str(info.value)
 
 
+def test_names_the_value_of_a_quantity_with_unit_when_not_finite() -> None:
+    """Names $.….area.value, not its unit, for NaN given with a unit."""
+    data = {
+        "start": "2025-06-01",
+        "strata": [
+            {"name": "S", "area": {"value": float("nan"), "unit": "m2"}, "cultivation_days": 1}
+        ],
+    }
+    with pytest.raises(InvalidInputError) as info:
+        structure(data, _Input)
+    assert _paths(info.value) == ["$.strata[0].area.value"]
+
+
 def test_reports_conversion_result_when_out_of_range() -> None:
     """Rejects a converted quantity that leaves its range, showing the converted value."""
     data = {

@@ -61,6 +61,12 @@ def test_a_conforming_methodology_passes() -> None:
     check_methodology(_Pv(), PV1)
 
 
+def test_a_sample_with_units_passes() -> None:
+    """Passes the PV-1 sample written with units ({"value", "unit"}), probing each value."""
+    sample = {"electricity": {"value": 1_234_567, "unit": "kWh"}, "emission_factor": 0.533}
+    check_methodology(_Pv(), sample)
+
+
 def test_nondeterministic_results_fail() -> None:
     """Fails a methodology whose results change between identical calls."""
     with pytest.raises(AssertionError, match="differ"):
