@@ -10,8 +10,9 @@
 * ``loop_strata_per_s``: a plain per-row Python loop over the same equations and the same checks
   (finite, in range, known regime), in the same process;
 * ``speedup_vs_loop`` and ``speedup_categorical_vs_loop``: loop time over vectorized time
-  (target >= 30; the vectorized rate target is >= 2e6 strata/s). Comparing numpy text columns
-  costs about 20 ms per million rows and category, so categoricals are the fast form;
+  (target >= 30; the vectorized rate target is >= 2e6 strata/s). numpy text columns are coded
+  in one exact pass (about 10-15 ms per million rows and column, the time to read their text), so
+  categoricals, which are coded by their few categories, are still the faster form;
 * ``cli_seconds``: ``jcm calculate awd-rice FILE --json`` end to end (a new process) on a JSON file
   of N/10 strata (100,000 by default; target < 5 s).
 

@@ -17,11 +17,14 @@ ourselves; a DataFrame is recognised by its ``columns`` and ``to_numpy``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import math
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
@@ -130,6 +133,19 @@ class Columns:
         return self._checked(name, raw.astype(np.float64, copy=False), spec)
 
     def _checked(self, name: str, arr: FloatArray, spec: QuantitySpec) -> FloatArray:
+        if arr.shape[0] and not spec.integer:
+            # Fast path: the least and the greatest value decide (NaN propagates into both; an
+            # infinity is their bound). The row loop below runs only to find the first bad row.
+            low, high = float(arr.min()), float(arr.max())
+            if (
+                math.isfinite(low)
+                and math.isfinite(high)
+                and (spec.ge is None or low >= spec.ge)
+                and (spec.gt is None or low > spec.gt)
+                and (spec.le is None or high <= spec.le)
+                and (spec.lt is None or high < spec.lt)
+            ):
+                return arr
         bounded = (spec.le is not None or spec.lt is not None) and (
             spec.ge is not None or spec.gt is not None
         )
@@ -162,7 +178,11 @@ class Columns:
     ) -> npt.NDArray[np.int8]:
         """Column ``name`` as codes into ``categories`` (text values, or a pandas Categorical).
 
-        A missing column takes ``default`` for every row, or is an error when there is none.
+        Only values equal to a category are accepted. A numpy text column is coded in one pass
+        (a look-up of a few characters per row, then an exact comparison of the whole row with
+        the category found); an object column through a dictionary; a Categorical through its
+        categories. A missing column takes ``default`` for every row, or is an error when there
+        is none.
         """
         if name not in self._columns and default is not None:
             return np.full(self.length, categories.index(default), dtype=np.int8)
@@ -171,22 +191,27 @@ class Columns:
         cat = getattr(value, "cat", None)
         if cat is not None:  # pandas categorical Series: map its categories once
             names = [str(c) for c in cat.categories]
-            lookup = np.array(
-                [categories.index(c) if c in categories else -1 for c in names] + [-1],
-                dtype=np.int8,
-            )
+            mapping = [categories.index(c) if c in categories else -1 for c in names]
             codes: npt.NDArray[np.integer[Any]] = cat.codes.to_numpy()
-            out: npt.NDArray[np.int8] = lookup[codes]  # code -1 (missing) takes the last entry
+            out: npt.NDArray[np.int8]
+            if codes.dtype == np.int8:  # up to 127 categories: index a table by the code's byte
+                table = np.full(256, -1, dtype=np.int8)
+                table[: len(mapping)] = mapping  # code -1 (missing) is byte 255: -1
+                out = np.empty(codes.shape[0], dtype=np.int8)
+                as_bytes = codes.view(np.uint8)
+                for block in blocks(codes.shape[0]):
+                    table.take(as_bytes[block], mode="clip", out=out[block])
+            else:  # code -1 (missing) wraps round to the last entry
+                out = np.array([*mapping, -1], dtype=np.int8).take(codes, mode="wrap")
         else:
-            raw = _raw_array(value)
-            out = np.full(raw.shape[0], -1, dtype=np.int8)
-            if raw.dtype.kind in "UOT":
-                for code, text in enumerate(categories):
-                    out[raw == text] = code
+            out = _category_codes(_raw_array(value), tuple(categories))
         if bool((out < 0).any()):
             row = int(np.argmax(out < 0))
+            bad = _raw_array(value)[row]
             raise InvalidValueError(
-                f"{name}[{row}]", _raw_array(value)[row].item(), f"must be one of {allowed}"
+                f"{name}[{row}]",
+                bad.item() if isinstance(bad, np.generic) else bad,
+                f"must be one of {allowed}",
             )
         return out
 
@@ -199,6 +224,106 @@ class Columns:
     def mark_used(self, *names: str) -> None:
         """Record columns read outside :meth:`number` and :meth:`category`."""
         self._used.update(names)
+
+
+# --------------------------------------------------------------------------- category codes
+
+_CATEGORY_BLOCK_ROWS: Final = 8192
+"""Rows per block when coding a text column: a block and its expected text stay in L2 cache."""
+
+
+@attrs.frozen(eq=False)
+class _TextPlan:
+    """How to code a fixed-width text column of one width against known categories.
+
+    The low bytes of a row's characters at ``positions`` (where they differ between the
+    categories) give its candidate code through ``lut`` (-1: none); the row is then compared in
+    full, word by word, with the text of that code (``words``, one row per code), so a value is
+    accepted only if it equals a category exactly.
+    """
+
+    positions: tuple[int, ...]
+    lut: npt.NDArray[np.int8]
+    words: npt.NDArray[Any]
+
+
+@functools.lru_cache(maxsize=64)
+def _text_plan(categories: tuple[str, ...], itemsize: int) -> _TextPlan | None:
+    """The plan for a native-order ``<U{itemsize // 4}`` column, or None if none is found."""
+    width = itemsize // 4
+    dtype = np.dtype(f"=U{width}")
+    # A category longer than the column (or ending in NUL, which fixed-width text cannot hold)
+    # cannot occur in it: leave it out, so that no truncated text can match it.
+    usable = [
+        code
+        for code, text in enumerate(categories)
+        if len(text) <= width and not text.endswith("\x00")
+    ]
+    padded = [categories[code] if code in usable else "" for code in range(len(categories))]
+    chars = np.array(padded, dtype=dtype).view(np.uint32).reshape(len(categories), width)
+    low = (chars & 0xFF).astype(np.int64)
+    candidates: list[tuple[int, ...]] = [(p,) for p in range(width)]
+    candidates += [(p, q) for p in range(width) for q in range(p + 1, width)]
+    for positions in candidates:
+        keys = _keys(low[usable], positions)
+        if len(set(keys.tolist())) == len(usable):
+            lut = np.full(256 ** len(positions), -1, dtype=np.int8)
+            lut[keys] = usable
+            word = np.uint64 if itemsize % 8 == 0 else np.uint32
+            words = np.array(padded, dtype=dtype).view(word).reshape(len(categories), -1)
+            return _TextPlan(positions, lut, words)
+    return None
+
+
+def _keys(low_bytes: npt.NDArray[Any], positions: tuple[int, ...]) -> npt.NDArray[Any]:
+    """Lookup keys of rows of character low bytes: the bytes at ``positions``, base 256."""
+    key = low_bytes[:, positions[0]]
+    for p in positions[1:]:
+        key = (key << 8) | low_bytes[:, p]
+    return key
+
+
+def _category_codes(raw: npt.NDArray[Any], categories: tuple[str, ...]) -> npt.NDArray[np.int8]:
+    """Codes of ``raw``'s values into ``categories``, -1 where a value is none of them."""
+    n = raw.shape[0]
+    if raw.dtype.kind == "U" and raw.dtype.itemsize and n:
+        plan = _text_plan(categories, raw.dtype.itemsize)
+        if plan is not None:
+            native = np.ascontiguousarray(raw, dtype=raw.dtype.newbyteorder("="))
+            return _coded_text(native, plan)
+    if raw.dtype.kind == "O":
+        lookup = {text: code for code, text in enumerate(categories)}
+        try:
+            return np.array([lookup.get(v, -1) for v in raw.tolist()], dtype=np.int8)
+        except TypeError:  # an unhashable value: compare one by one below
+            pass
+    out = np.full(n, -1, dtype=np.int8)
+    if raw.dtype.kind in "UOT":
+        for code, text in enumerate(categories):
+            out[raw == text] = code
+    return out
+
+
+def _coded_text(raw: npt.NDArray[np.str_], plan: _TextPlan) -> npt.NDArray[np.int8]:
+    """Codes of a contiguous native text column: one look-up and one exact comparison per row."""
+    n = raw.shape[0]
+    chars = raw.view(np.uint32).reshape(n, -1)
+    words = raw.view(plan.words.dtype).reshape(n, -1)
+    out = np.empty(n, dtype=np.int8)
+    first, *rest = plan.positions
+    for block in blocks(n, _CATEGORY_BLOCK_ROWS):
+        key = chars[block, first] & 0xFF
+        for p in rest:
+            key <<= 8
+            key |= chars[block, p] & 0xFF
+        codes = plan.lut.take(key, mode="clip")
+        out[block] = codes
+        # Exact check: every row equals, word by word, the full text of the code it was given
+        # (code -1 is clipped to the first category's text; such rows fail the sign test).
+        same = words[block] == plan.words.take(codes, axis=0, mode="clip")
+        if not (bool(same.all()) and int(codes.min()) >= 0):
+            out[block][~(same.all(axis=1) & (codes >= 0))] = -1
+    return out
 
 
 def columns_sha256(

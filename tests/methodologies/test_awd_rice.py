@@ -20,6 +20,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from jcm.errors import InvalidValueError
 from jcm.methodologies import MethodologyHost
+from jcm.methodologies.batch import Columns
 from jcm.methodologies.builtin import awd_rice
 from jcm.methodologies.builtin.awd_rice import (
     AwdRice,
@@ -381,3 +382,176 @@ def test_batch_missing_column_is_named(builtin_host: MethodologyHost) -> None:
     with pytest.raises(InvalidValueError) as info:
         builtin_host.get("awd-rice").calculate_batch({"area": [1.0]})
     assert info.value.field == "cultivation_days"
+
+
+# --------------------------------------------------------------------------- text columns
+
+_ROWS = 20_000  # more than two blocks of the text-column coding
+
+
+def _text_column(categories: list[str], rows: int = _ROWS) -> np.ndarray:
+    return np.array(categories)[np.arange(rows) % len(categories)]
+
+
+def _expected_codes(values: list[Any], categories: list[str]) -> list[int]:
+    return [categories.index(v) for v in values]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "single_drainagf",  # differs in the last character only
+        "single_drainage ",  # one character longer
+        "single_drainag",  # one character shorter
+        "Single_drainage",  # differs in the first character only
+        "",
+        "continuously_floodedX",  # a category followed by more text
+        "\u0173ingle_drainage",  # a first character whose low byte is that of "s"
+        "multiple_drainage\u0000x",
+    ],
+)
+@pytest.mark.parametrize("row", [0, 8191, 8192, 12_345, _ROWS - 1])
+def test_batch_text_columns_match_categories_exactly(bad: str, row: int) -> None:
+    """Rejects any text that is not exactly a category, naming its row, wherever it is."""
+    values = _text_column(REGIMES).astype("<U24")
+    values[row] = bad
+    with pytest.raises(InvalidValueError) as info:
+        Columns({"regime": values}).category("regime", REGIMES)
+    assert info.value.field == f"regime[{row}]"
+    assert info.value.value == values[row]
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        lambda a: a,
+        lambda a: a.astype(object),
+        lambda a: a.astype(a.dtype.newbyteorder(">")),
+        lambda a: a.astype("<U40"),
+        lambda a: np.stack([a, a], axis=1)[:, 1],  # not contiguous
+        lambda a: pd.Series(a.astype(object)),
+        lambda a: pd.Series(a, dtype="category"),
+        lambda a: a.tolist(),
+    ],
+)
+@pytest.mark.parametrize("categories", [REGIMES, PRESEASON])
+def test_batch_text_columns_in_any_form_give_the_same_codes(
+    form: Any, categories: list[str]
+) -> None:
+    """Codes numpy text (any width, byte order, layout), object, pandas and list columns alike."""
+    rng = np.random.default_rng(7)
+    values = np.array(categories)[rng.integers(0, len(categories), _ROWS)]
+    codes = Columns({"c": form(values)}).category("c", categories)
+    assert codes.dtype == np.int8
+    assert_array_equal(codes, _expected_codes(values.tolist(), categories))
+
+
+def test_batch_text_column_narrower_than_a_category() -> None:
+    """Never matches a category longer than the column to its truncated text."""
+    narrow = np.array(["single_drainage", "continuously_fl"])  # <U15
+    assert narrow.dtype == np.dtype("<U15")
+    with pytest.raises(InvalidValueError) as info:
+        Columns({"regime": narrow}).category("regime", REGIMES)
+    assert info.value.field == "regime[1]"
+    assert_array_equal(Columns({"regime": narrow[:1]}).category("regime", REGIMES), [1])
+
+
+def test_batch_text_columns_with_categories_alike_at_most_positions() -> None:
+    """Codes categories that share their first characters and their length."""
+    categories = ["aa_x", "aa_y", "ab_x", "ab_y", "ba_x"]
+    rng = np.random.default_rng(3)
+    values = np.array(categories)[rng.integers(0, len(categories), _ROWS)]
+    assert_array_equal(
+        Columns({"c": values}).category("c", categories),
+        _expected_codes(values.tolist(), categories),
+    )
+    values[9000] = "ab_z"
+    with pytest.raises(InvalidValueError) as info:
+        Columns({"c": values}).category("c", categories)
+    assert info.value.field == "c[9000]"
+
+
+def test_batch_object_column_with_other_values_names_the_first() -> None:
+    """Rejects a non-text value (hashable or not) of an object column, naming its row."""
+    for odd in (3, None, ["single_drainage"]):
+        values = _text_column(REGIMES, 10).astype(object)
+        values[4] = odd
+        with pytest.raises(InvalidValueError) as info:
+            Columns({"regime": values}).category("regime", REGIMES)
+        assert info.value.field == "regime[4]"
+
+
+@pytest.mark.parametrize("fertilised", [True, False])
+@pytest.mark.parametrize("amended", [True, False])
+def test_strata_columns_compute_exactly_the_published_equations(
+    fertilised: bool, amended: bool
+) -> None:
+    """Gives bit for bit what the equation functions give, over several blocks and all regimes."""
+    rng = np.random.default_rng(11)
+    n = 40_000
+    rates = (
+        {a: np.where(rng.random(n) < 0.5, 0.0, rng.uniform(0, 50, n)) for a in AMENDMENTS[:3]}
+        if amended
+        else {}
+    )
+    columns = awd_rice.StrataColumns(
+        area=rng.uniform(0.01, 1e4, n),
+        cultivation_days=rng.integers(1, 366, n).astype(np.float64),
+        baseline_emission_factor=rng.uniform(0, 20, n),
+        reference_regime=rng.integers(0, 3, n).astype(np.int8),
+        project_regime=rng.integers(0, 3, n).astype(np.int8),
+        preseason_regime=rng.integers(0, 4, n).astype(np.int8),
+        amendment_rates=rates,
+        soil_scaling_factor=rng.uniform(0.1, 3.0, n),
+        nitrogen_input=rng.uniform(0, 300, n) if fertilised else np.zeros(n),
+    )
+    sf_w = np.array([awd_rice.RICE_WATER_REGIME_SCALING[r] for r in REGIMES])
+    sf_p = np.array([awd_rice.RICE_PRESEASON_SCALING[p] for p in PRESEASON])
+    ef_n2o = np.array([awd_rice.RICE_N2O_EMISSION_FACTORS[r] for r in REGIMES])
+    for gwp in awd_rice.GwpSet:
+        gases = awd_rice.GWP_SETS[gwp.value]
+        flooded = methane_emissions(
+            daily_emission_factor(
+                columns.baseline_emission_factor,
+                1.0,
+                sf_p[columns.preseason_regime],
+                organic_amendment_scaling(rates, RICE_ORGANIC_AMENDMENT_CONVERSION, n),
+                columns.soil_scaling_factor,
+            ),
+            columns.cultivation_days,
+            columns.area,
+            gases["CH4"],
+        )
+        eligible = columns.project_regime > columns.reference_regime
+        reference, project = columns.emissions(gwp)
+        for regime, got in (
+            (columns.reference_regime, reference),
+            (columns.project_regime, project),
+        ):
+            expected = flooded * sf_w[regime]
+            if fertilised:
+                expected = expected + nitrous_oxide_emissions(
+                    columns.nitrogen_input, columns.area, ef_n2o[regime], gases["N2O"]
+                )
+            assert got.tobytes() == (expected * eligible).tobytes()
+
+
+@pytest.mark.parametrize("extra_categories", [0, 200])  # int8 and int16 pandas codes
+def test_batch_categorical_columns_name_the_first_missing_or_unknown_value(
+    extra_categories: int,
+) -> None:
+    """Codes a Categorical through its categories and names its first missing or unknown row."""
+    values = _text_column(REGIMES).tolist()
+    categories = [f"other_{i}" for i in range(extra_categories)] + REGIMES[::-1]
+    column = pd.Series(pd.Categorical(values, categories=categories))
+    assert_array_equal(
+        Columns({"c": column}).category("c", REGIMES), _expected_codes(values, REGIMES)
+    )
+    for bad, row in ((None, 9000), ("other_0", 15_000)):
+        if bad is not None and not extra_categories:
+            continue
+        odd = pd.Series(pd.Categorical(values, categories=categories))
+        odd[row] = bad
+        with pytest.raises(InvalidValueError) as info:
+            Columns({"c": odd}).category("c", REGIMES)
+        assert info.value.field == f"c[{row}]"

@@ -122,6 +122,19 @@ _SF_W: Final = np.array([RICE_WATER_REGIME_SCALING[r] for r in _REGIMES])
 _SF_P: Final = np.array([RICE_PRESEASON_SCALING[p] for p in _PRESEASON])
 _CFOA: Final = {a: RICE_ORGANIC_AMENDMENT_CONVERSION[a] for a in _AMENDMENTS}
 _EF_N2O: Final = np.array([RICE_N2O_EMISSION_FACTORS[r] for r in _REGIMES])
+_COMBINED_PROJECT: Final = len(_PRESEASON)
+_COMBINED_REFERENCE: Final = len(_REGIMES) * len(_PRESEASON)
+_F_SF_P, _F_SF_W_REFERENCE, _F_SF_W_PROJECT = 0, 1, 2  # EF_N2O of each side: 2 rows further
+_FACTORS: Final = np.array(
+    [
+        [_SF_P[p], _SF_W[r], _SF_W[j], _EF_N2O[r], _EF_N2O[j]]
+        for r in range(len(_REGIMES))
+        for j in range(len(_REGIMES))
+        for p in range(len(_PRESEASON))
+    ]
+).T.copy()
+"""Column ``r * 12 + j * 4 + p`` (reference r, project j, pre-season p): SF_p of p, SF_w of r
+and of j, EF_N2O of r and of j (one row per factor, so that each look-up is contiguous)."""
 
 # --------------------------------------------------------------------------- equations
 
@@ -194,11 +207,14 @@ def organic_amendment_scaling(
     total: FloatArray | None = None
     for amendment, factor in conversion_factors.items():
         if amendment in rates:
-            term = rates[amendment] * factor
-            total = term if total is None else total + term
+            if total is None:
+                total = np.asarray(rates[amendment] * factor, dtype=np.float64)
+            else:
+                total += rates[amendment] * factor
     if total is None:  # no amendment: SF_o = 1^0.59 = 1
         return np.ones(size)
-    result: FloatArray = (1.0 + total) ** RICE_SF_O_EXPONENT
+    total += 1.0  # (the sum is a new array: updated in place, as are all temporaries here)
+    result: FloatArray = np.power(total, RICE_SF_O_EXPONENT, out=total)
     return result
 
 
@@ -463,33 +479,47 @@ class StrataColumns:
         project: FloatArray,
     ) -> None:
         area = self.area[block]
-        sf_o = organic_amendment_scaling(
-            {k: v[block] for k, v in self.amendment_rates.items()}, _CFOA, area.shape[0]
-        )
-        # Eq. 5.2 and 5.1 with SF_w factored out: the season's CH4 as if continuously flooded
-        # (SF_w = 1), then scaled by the reference and the project regime's SF_w.
-        flooded = methane_emissions(
-            daily_emission_factor(
-                self.baseline_emission_factor[block],
-                1.0,
-                _SF_P[self.preseason_regime[block]],
-                sf_o,
-                self.soil_scaling_factor[block],
-            ),
-            self.cultivation_days[block],
-            area,
-            gwp_ch4,
-        )
         ref, pj = self.reference_regime[block], self.project_regime[block]
+        # The code of the (reference, project, pre-season) triple selects every regime-dependent
+        # factor from one column of _FACTORS (one contiguous look-up per factor).
+        combined = ref * np.int8(_COMBINED_REFERENCE)
+        combined += pj * np.int8(_COMBINED_PROJECT)
+        combined += self.preseason_regime[block]
+        index = combined.astype(np.intp)
+        sf_p = _FACTORS[_F_SF_P].take(index, mode="clip")
+        # Eq. 5.2 and 5.1 with SF_w factored out: the season's CH4 as if continuously flooded
+        # (SF_w = 1), then scaled by the reference and the project regime's SF_w. The same
+        # products as daily_emission_factor and methane_emissions, in the same order, in place
+        # (a factor of exactly 1 -- SF_w here, SF_o without amendment -- is skipped: x * 1.0 == x).
+        flooded = np.multiply(self.baseline_emission_factor[block], sf_p)
+        if self.amendment_rates:
+            sf_o = organic_amendment_scaling(
+                {k: v[block] for k, v in self.amendment_rates.items()}, _CFOA, area.shape[0]
+            )
+            flooded *= sf_o
+        flooded *= self.soil_scaling_factor[block]
+        flooded *= self.cultivation_days[block]
+        flooded *= area
+        flooded *= 1e-3
+        flooded *= gwp_ch4
+        # The first product of nitrous_oxide_emissions, shared by both sides (none without N).
+        nitrogen_area = self.nitrogen_input[block] * area if fertilised else None
         eligible = pj > ref
-        for regime, out in ((ref, reference), (pj, project)):
-            total = flooded * _SF_W[regime]
-            if fertilised:
-                total += nitrous_oxide_emissions(
-                    self.nitrogen_input[block], area, _EF_N2O[regime], gwp_n2o
-                )
-            # x 1.0 keeps an eligible stratum's value exactly; x 0.0 zeroes an ineligible one.
-            np.multiply(total, eligible, out=out[block])
+        all_eligible = bool(eligible.all())
+        sides = ((reference, _F_SF_W_REFERENCE), (project, _F_SF_W_PROJECT))
+        for out, column in sides:
+            sf_w = _FACTORS[column].take(index, mode="clip")
+            total = np.multiply(flooded, sf_w, out=out[block])
+            if nitrogen_area is not None:
+                ef_n2o = _FACTORS[column + 2].take(index, mode="clip")  # of the same regime
+                n2o = nitrogen_area * ef_n2o
+                n2o *= NITROUS_OXIDE_NITROGEN_TO_N2O
+                n2o *= 1e-3
+                n2o *= gwp_n2o
+                total += n2o
+            if not all_eligible:
+                # x 1.0 keeps an eligible stratum's value exactly; x 0.0 zeroes an ineligible one.
+                np.multiply(total, eligible, out=total)
 
 
 def _ineligible_problem(index: int, name: str | None, reference: str, project: str) -> Problem:
