@@ -58,6 +58,10 @@ _IDENTIFIER: Final = re.compile(
 )
 
 
+_new: Final = object.__new__
+_set: Final = object.__setattr__
+
+
 def _check_serial(field: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InvalidValueError(field, value, "a serial number is an integer >= 1")
@@ -183,6 +187,19 @@ class SerialRange:
     def __str__(self) -> str:
         return f"{self.start}-{self.end}"
 
+    @classmethod
+    def _trusted(cls, start: int, end: int) -> SerialRange:
+        """A range built without its validator, for ranges the caller has already proved valid.
+
+        Private to :mod:`jcm.registry.state`, which splits and merges blocks it holds (every
+        piece lies inside a validated range, so ``1 <= start <= end`` holds by construction).
+        Public construction always validates.
+        """
+        made: SerialRange = _new(cls)
+        _set(made, "start", start)
+        _set(made, "end", end)
+        return made
+
 
 def _block_validator(instance: CreditBlock, _attribute: object, _value: Any) -> None:
     vintage = instance.vintage
@@ -249,6 +266,23 @@ class CreditBlock:
             self.issued_on,
             self.issuance,
         )
+
+    def _with_range(self, start: int, end: int) -> CreditBlock:
+        """:meth:`with_serials` without the validators, for a sub-range of a validated block.
+
+        Private to :mod:`jcm.registry.state` (splits and merges of blocks it holds, whose
+        attributes were validated when issued and whose pieces satisfy ``1 <= start <= end``).
+        """
+        made: CreditBlock = _new(CreditBlock)
+        _set(made, "registry", self.registry)
+        _set(made, "party", self.party)
+        _set(made, "project", self.project)
+        _set(made, "host_party", self.host_party)
+        _set(made, "vintage", self.vintage)
+        _set(made, "serials", SerialRange._trusted(start, end))
+        _set(made, "issued_on", self.issued_on)
+        _set(made, "issuance", self.issuance)
+        return made
 
     def same_lot(self, other: CreditBlock) -> bool:
         """True when the two blocks share every attribute but their serials (mergeable)."""

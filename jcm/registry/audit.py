@@ -22,6 +22,8 @@ from typing import Any
 
 import attrs
 
+from jcm.core.account import AccountKind
+from jcm.core.credit import CreditBlock
 from jcm.errors import Problem
 from jcm.registry.journal import Entry
 from jcm.registry.state import State
@@ -38,16 +40,22 @@ __all__ = [
 def check_invariants(state: State) -> tuple[Problem, ...]:
     """Conservation per (registry, project, vintage) and no overlapping serials (§4.5 1-2)."""
     problems: list[Problem] = []
-    held: dict[tuple[str, str, int], int] = {}
+    # Quantities are summed per lot object first (blocks cut from one issuance share it), then
+    # per (registry, project, vintage): a few lots, many blocks.
+    by_lot: dict[int, int] = {}
+    lot_of: dict[int, CreditBlock] = {}
     ranges: dict[str, list[tuple[int, int, str]]] = {}
     for account_id, holdings in state.holdings.items():
         total = 0
-        for block in holdings.blocks():
-            key = (block.registry, block.project, block.vintage)
-            held[key] = held.get(key, 0) + block.quantity
-            total += block.quantity
-            ranges.setdefault(block.registry, []).append(
-                (block.serials.start, block.serials.end, account_id)
+        for registry, starts, ends, lots in holdings.runs():
+            for lot, start, end in zip(lots, starts, ends, strict=True):
+                key_id = id(lot)
+                quantity = end - start + 1
+                by_lot[key_id] = by_lot.get(key_id, 0) + quantity
+                lot_of[key_id] = lot
+                total += quantity
+            ranges.setdefault(registry, []).extend(
+                zip(starts, ends, itertools.repeat(account_id), strict=False)
             )
         if total != holdings.total:
             problems.append(
@@ -57,6 +65,11 @@ def check_invariants(state: State) -> tuple[Problem, ...]:
                     subject=account_id,
                 )
             )
+    held: dict[tuple[str, str, int], int] = {}
+    for key_id, quantity in by_lot.items():
+        lot = lot_of[key_id]
+        key = (lot.registry, lot.project, lot.vintage)
+        held[key] = held.get(key, 0) + quantity
     for key in sorted(set(held) | set(state.issued)):
         issued, present = state.issued.get(key, 0), held.get(key, 0)
         if issued != present:
@@ -89,10 +102,11 @@ def terminal_debit(state: State, entry: Entry) -> Problem | None:
     source = entry.effects.get("from") if entry.request.get("type") in _MOVES else None
     if isinstance(source, str):
         account = state.accounts.get(source)
-        if account is not None and account.kind.terminal:
+        kind = account.kind if account is not None else None
+        if kind is AccountKind.RETIREMENT or kind is AccountKind.CANCELLATION:  # kind.terminal
             return Problem(
                 "TERMINAL_DEBITED",
-                f"entry {entry.seq}: debits the {account.kind.value} account {source} "
+                f"entry {entry.seq}: debits the {kind.value} account {source} "
                 "(rules.md §4.5 invariant 3)",
                 subject=f"entry {entry.seq}",
             )
@@ -121,7 +135,7 @@ def compare_states(live: State, replayed: State) -> tuple[Problem, ...]:
             continue
         a = live.holdings.get(account_id)
         b = replayed.holdings.get(account_id)
-        if a is None or b is None or list(a.blocks()) != list(b.blocks()):
+        if a is None or b is None or not a.same_blocks(b):
             differ("holdings of account", account_id)
     simple: list[tuple[str, Any, Any]] = [
         ("parties", live.parties, replayed.parties),

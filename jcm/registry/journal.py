@@ -342,6 +342,57 @@ def make_entry(
     return Entry(seq, at, actor, request, effects, fee, idempotency_key, prev_hash, digest, body)
 
 
+_last_at: list[tuple[dt.datetime, str]] = [(_EPOCH, _format_at(_EPOCH))]
+"""The last ``at`` the engine formatted and its text (a clock often repeats its time)."""
+
+
+def _trusted_entry(
+    *,
+    seq: int,
+    at: dt.datetime,
+    actor: str,
+    request: dict[str, Any],
+    effects: dict[str, Any],
+    fee: int,
+    idempotency_key: str | None,
+    prev_hash: str,
+) -> Entry:
+    """:func:`make_entry` for the engine's own entries: the same body and hash, fewer checks.
+
+    Private to :mod:`jcm.registry.engine`, which calls it only with values it built itself:
+    ``seq`` and ``prev_hash`` from its state, ``at`` from its clock (aware, checked), the actor a
+    known principal, the fee an integer from a fee schedule, the request in its journal form and
+    effects it planned (JSON of ``str`` keys). So the field checks of :func:`make_entry` are
+    skipped; the encoder still refuses any value that is not plain JSON (``INVALID_ENTRY``). The
+    text is the very text :func:`make_entry` writes (the tests check both against each other).
+    """
+    if type(fee) is not int or fee < 0:  # a fee schedule is the caller's code
+        raise _invalid("fee", fee, "must be an integer >= 0 [JPY]")
+    if at.tzinfo is not dt.UTC:
+        at = at.astimezone(dt.UTC)
+    cached = _last_at[0]
+    if cached[0] == at:
+        at_text = cached[1]
+    else:
+        at_text = _format_at(at)
+        _last_at[0] = (at, at_text)
+    try:
+        body = (
+            f'{{"actor":{_string(actor)},"at":"{at_text}","effects":{_canonical(effects)},'
+            f'"fee":{fee},"idempotency_key":'
+            f"{'null' if idempotency_key is None else _string(idempotency_key)},"
+            f'"prev_hash":"{prev_hash}","request":{_canonical(request)},"seq":{seq}}}'
+        )
+        digest = hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+    except (TypeError, ValueError) as exc:
+        raise _invalid(
+            "request", request, f"request and effects must be plain JSON: {exc}"
+        ) from None
+    except RecursionError:
+        raise _invalid("request", request, "request and effects are nested too deeply") from None
+    return Entry(seq, at, actor, request, effects, fee, idempotency_key, prev_hash, digest, body)
+
+
 def _unreadable(row: tuple[int, str, str, str], field: str, why: str) -> Entry:
     seq, body, prev_hash, stored_hash = row
     problem = Problem(
@@ -351,6 +402,10 @@ def _unreadable(row: tuple[int, str, str, str], field: str, why: str) -> Entry:
         subject=f"entry {seq}",
     )
     return Entry(seq, _EPOCH, "", {}, {}, 0, None, prev_hash, stored_hash, body, problem)
+
+
+_read_at: list[tuple[str, dt.datetime]] = [(_format_at(_EPOCH), _EPOCH)]
+"""The last ``at`` text :func:`entry_from_stored` read and its time."""
 
 
 def entry_from_stored(seq: int, body: object, prev_hash: object, hash: object) -> Entry:
@@ -376,11 +431,13 @@ def entry_from_stored(seq: int, body: object, prev_hash: object, hash: object) -
     Entry
         The entry as stored, ``defect`` set when it cannot be sound.
     """
-    if not isinstance(prev_hash, str):
-        prev_hash = repr(prev_hash)
-    if not isinstance(hash, str):
-        hash = repr(hash)
-    if isinstance(body, (bytes, bytearray, memoryview)):
+    if type(prev_hash) is not str:
+        prev_hash = prev_hash if isinstance(prev_hash, str) else repr(prev_hash)
+    if type(hash) is not str:
+        hash = hash if isinstance(hash, str) else repr(hash)
+    if type(body) is str:
+        pass
+    elif isinstance(body, (bytes, bytearray, memoryview)):
         raw = bytes(body)
         try:
             body = raw.decode("utf-8")
@@ -396,7 +453,7 @@ def entry_from_stored(seq: int, body: object, prev_hash: object, hash: object) -
         return _unreadable((seq, body, prev_hash, hash), "body", f"not JSON ({exc})")
     if end != len(body):
         return _unreadable((seq, body, prev_hash, hash), "body", "text after the JSON object")
-    if not isinstance(data, dict) or data.keys() != _BODY_KEYS:
+    if type(data) is not dict or data.keys() != _BODY_KEYS:
         return _unreadable(
             (seq, body, prev_hash, hash), "body", "not an object with the entry keys"
         )
@@ -408,24 +465,31 @@ def entry_from_stored(seq: int, body: object, prev_hash: object, hash: object) -
     key = data["idempotency_key"]
     body_seq = data["seq"]
     body_prev = data["prev_hash"]
-    if not isinstance(actor, str):
+    # JSON gives exactly str, dict, int (a bool is not an int here), so exact type checks.
+    if type(actor) is not str:
         return _unreadable((seq, body, prev_hash, hash), "actor", "actor is not a string")
-    if not isinstance(request, dict) or not isinstance(effects, dict):
+    if type(request) is not dict or type(effects) is not dict:
         return _unreadable((seq, body, prev_hash, hash), "request", "request/effects not objects")
-    if isinstance(fee, bool) or not isinstance(fee, int):
+    if type(fee) is not int:
         return _unreadable((seq, body, prev_hash, hash), "fee", "fee is not an integer")
-    if key is not None and not isinstance(key, str):
+    if key is not None and type(key) is not str:
         return _unreadable((seq, body, prev_hash, hash), "idempotency_key", "key is not a string")
-    if isinstance(body_seq, bool) or not isinstance(body_seq, int):
+    if type(body_seq) is not int:
         return _unreadable((seq, body, prev_hash, hash), "seq", "seq is not an integer")
-    try:
-        at = dt.datetime.fromisoformat(at_text) if isinstance(at_text, str) else None
-    except ValueError:
-        at = None
-    if at is None or at.utcoffset() is None:
-        return _unreadable((seq, body, prev_hash, hash), "at", f"at {at_text!r} is not a UTC time")
-    if at.tzinfo is not dt.UTC:
-        at = at.astimezone(dt.UTC)
+    cached = _read_at[0]
+    if cached[0] == at_text:
+        at = cached[1]  # consecutive entries often share their time
+    else:
+        try:
+            parsed = dt.datetime.fromisoformat(at_text) if type(at_text) is str else None
+        except ValueError:
+            parsed = None
+        if parsed is None or parsed.utcoffset() is None:
+            return _unreadable(
+                (seq, body, prev_hash, hash), "at", f"at {at_text!r} is not a UTC time"
+            )
+        at = parsed if parsed.tzinfo is dt.UTC else parsed.astimezone(dt.UTC)
+        _read_at[0] = (at_text, at)
     defect = None
     if body_seq != seq or body_prev != prev_hash:
         field = "seq" if body_seq != seq else "prev_hash"

@@ -629,11 +629,18 @@ def _text_or_none(value: object) -> bool:
     return value is None or type(value) is str
 
 
+_new: Final = object.__new__
+_set: Final = object.__setattr__
+
+
 def _fast_move(data: dict[str, Any], kind: str) -> Request | None:
     """A transfer, retirement or cancellation from plain JSON, without the converter.
 
-    Only for input of exactly the expected JSON types; anything else returns ``None`` and goes
-    through the converter, which reports every bad field with its path.
+    Only for input of exactly the expected JSON types and values: the checks here are those of
+    the request's validators (non-empty texts, exactly one of quantity and serials, integers
+    >= 1, ``end >= start``, a calendar year), so the object is built without running them again.
+    Anything else returns ``None`` and goes through the converter, which reports every bad field
+    with its path.
     """
     if not data.keys() <= _MOVE_KEYS[kind]:
         return None
@@ -642,38 +649,52 @@ def _fast_move(data: dict[str, Any], kind: str) -> Request | None:
     serials = data.get("serials")
     actor = data.get("actor")
     key = data.get("idempotency_key")
-    if type(source) is not str or not _text_or_none(actor) or not _text_or_none(key):
+    if type(source) is not str or not source or not _text_or_none(actor) or not _text_or_none(key):
         return None
-    if quantity is not None and type(quantity) is not int:
+    if actor == "" or key == "":
         return None
     pair: tuple[int, int] | None = None
-    if serials is not None:
-        if type(serials) is not list or len(serials) != 2:
+    if serials is None:
+        if type(quantity) is not int or quantity < 1:
+            return None
+    else:
+        if quantity is not None or type(serials) is not list or len(serials) != 2:
             return None
         start, end = serials
-        if type(start) is not int or type(end) is not int:
+        if type(start) is not int or type(end) is not int or not 1 <= start <= end:
             return None
         pair = (start, end)
-    try:
-        if kind == "transfer":
-            to = data.get("to")
-            if type(to) is not str:
-                return None
-            return TransferRequest(source, to, quantity, pair, actor=actor, idempotency_key=key)
-        if kind == "retire":
-            beneficiary = data.get("beneficiary")
-            year = data.get("ndc_year")
-            if not _text_or_none(beneficiary) or (year is not None and type(year) is not int):
-                return None
-            return RetireRequest(
-                source, quantity, pair, beneficiary, year, actor=actor, idempotency_key=key
-            )
-        purpose = data.get("purpose")
-        if type(purpose) is not str:
+    request: Any
+    if kind == "transfer":
+        to = data.get("to")
+        if type(to) is not str or not to:
             return None
-        return CancelRequest(source, purpose, quantity, pair, actor=actor, idempotency_key=key)
-    except InvalidValueError:
-        return None  # the converter reports it with its path
+        request = _new(TransferRequest)
+        _set(request, "to", to)
+    elif kind == "retire":
+        beneficiary = data.get("beneficiary")
+        year = data.get("ndc_year")
+        if beneficiary is not None and (type(beneficiary) is not str or not beneficiary):
+            return None
+        if year is not None and (type(year) is not int or not 1990 <= year <= 2100):
+            return None
+        request = _new(RetireRequest)
+        _set(request, "beneficiary", beneficiary)
+        _set(request, "ndc_year", year)
+    else:
+        purpose = data.get("purpose")
+        if type(purpose) is not str or not purpose:
+            return None
+        request = _new(CancelRequest)
+        _set(request, "purpose", purpose)
+    _set(request, "source", source)
+    _set(request, "quantity", quantity)
+    _set(request, "serials", pair)
+    _set(request, "actor", actor)
+    _set(request, "idempotency_key", key)
+    _set(request, "at", None)
+    result: Request = request
+    return result
 
 
 def parse_request(data: Any) -> Request:

@@ -10,11 +10,15 @@ authorizations, the totals issued, fees paid and idempotency keys used. It is ch
 registry, ``as_of`` and ``verify`` all rebuild a state by applying entries one after another, so
 the live state and a replayed one are the same by construction.
 
-**Holdings.** Each account keeps its blocks in a :class:`Holdings`: per issuing registry, a list of
-blocks sorted by first serial and a parallel list of first serials for ``bisect``. Finding the
-block that holds a serial is ``O(log n)``; a move touches only the blocks it cuts or takes, so the
-cost of a request is proportional to the blocks it touches, never to the size of the registry.
-Adjacent blocks of the same lot (same issuance, project, vintage, ...) are merged on arrival.
+**Holdings.** Each account keeps its blocks in a :class:`Holdings`: per issuing registry, three
+parallel lists sorted by serial, the first serials (for ``bisect``), the last serials and the lots
+(a :class:`~jcm.core.credit.CreditBlock` carrying the attributes of the issuance, shared by every
+piece cut from it). Finding the block that holds a serial is ``O(log n)``; a move touches only the
+blocks it cuts or takes, so the cost of a request is proportional to the blocks it touches, never
+to the size of the registry. A move edits integers and builds no object (a block is built only
+when one is read, by :meth:`Holdings.blocks`), which keeps a large registry light in memory and
+for the garbage collector. Adjacent blocks of the same lot (same issuance, project, vintage, ...)
+are merged on arrival.
 
 Worked example: an account holds 1-100 and 201-300 of registry ``JPN01``. Moving 150 by quantity
 takes the **highest** serials, 201-300 and then 51-100, leaving 1-50
@@ -116,17 +120,37 @@ def period_key(project: str, start: dt.date, end: dt.date) -> tuple[str, dt.date
 
 
 Piece = tuple[CreditBlock, int, int]
-"""Part of a held block that a move takes: the block and the first and last serial taken."""
+"""Part of a held block that a move takes: the block's lot and the first and last serial taken.
+
+The lot carries the attributes of the credits (registry, project, vintage, issue date, ...); its
+own ``serials`` are those of the issuance it came from (see :meth:`Holdings.spans`), not the
+piece's: the piece is ``start..end``.
+"""
 
 
 class _Run:
-    """The blocks of one issuing registry in one account, sorted by first serial."""
+    """The blocks of one issuing registry in one account, as parallel lists sorted by serial.
 
-    __slots__ = ("blocks", "starts")
+    Block ``i`` holds serials ``starts[i]..ends[i]`` of the lot ``lots[i]``: a block carrying the
+    attributes of its issuance (registry, project, vintage, ...), shared by every piece cut from
+    it, whose own serials are not those of the piece. Moves edit integers in these lists and
+    make no objects; a :class:`~jcm.core.credit.CreditBlock` is built only when one is read.
+    """
+
+    __slots__ = ("ends", "lots", "starts")
 
     def __init__(self) -> None:
         self.starts: list[int] = []
-        self.blocks: list[CreditBlock] = []
+        self.ends: list[int] = []
+        self.lots: list[CreditBlock] = []
+
+
+def _piece_of(lot: CreditBlock, start: int, end: int) -> CreditBlock:
+    """The block of ``lot`` over ``start..end`` (the lot itself when its serials are those)."""
+    serials = lot.serials
+    if serials.start == start and serials.end == end:
+        return lot
+    return lot._with_range(start, end)  # a sub-range of a validated block: no re-validation
 
 
 class Holdings:
@@ -144,10 +168,45 @@ class Holdings:
     def blocks(self) -> Iterator[CreditBlock]:
         """Every block, by issuing registry id then by serial."""
         for registry in sorted(self._runs):
-            yield from self._runs[registry].blocks
+            run = self._runs[registry]
+            for lot, start, end in zip(run.lots, run.starts, run.ends, strict=True):
+                yield _piece_of(lot, start, end)
+
+    def spans(self) -> Iterator[tuple[CreditBlock, int, int]]:
+        """``(lot, start, end)`` per block, in the order of :meth:`blocks`, building no block.
+
+        ``lot`` carries the block's attributes (registry, project, vintage, ...); its own
+        ``serials`` are those of the issuance it came from, not the span's.
+        """
+        for registry in sorted(self._runs):
+            run = self._runs[registry]
+            yield from zip(run.lots, run.starts, run.ends, strict=True)
+
+    def runs(self) -> Iterator[tuple[str, list[int], list[int], list[CreditBlock]]]:
+        """``(registry, starts, ends, lots)`` per issuing registry, sorted: the raw block lists.
+
+        Block ``i`` of a run is serials ``starts[i]..ends[i]`` of ``lots[i]`` (see :meth:`spans`).
+        The lists are the holdings' own, for fast audits: read them, never change them.
+        """
+        for registry in sorted(self._runs):
+            run = self._runs[registry]
+            yield registry, run.starts, run.ends, run.lots
+
+    def same_blocks(self, other: Holdings) -> bool:
+        """True when both hold the same blocks (serials and attributes), without building them."""
+        if self.total != other.total or self._runs.keys() != other._runs.keys():
+            return False
+        for registry, run in self._runs.items():
+            theirs = other._runs[registry]
+            if run.starts != theirs.starts or run.ends != theirs.ends:
+                return False
+            for mine, their in zip(run.lots, theirs.lots, strict=True):
+                if mine is not their and not mine.same_lot(their):
+                    return False
+        return True
 
     def __len__(self) -> int:
-        return sum(len(run.blocks) for run in self._runs.values())
+        return sum(len(run.starts) for run in self._runs.values())
 
     def registries(self) -> tuple[str, ...]:
         """The issuing registries whose credits the account holds, sorted."""
@@ -161,34 +220,48 @@ class Holdings:
         LedgerError
             When the block overlaps one already held (never for an entry planned by the engine).
         """
-        run = self._runs.get(block.registry)
+        self.put(block, block.serials.start, block.serials.end)
+
+    def put(self, lot: CreditBlock, start: int, end: int) -> None:
+        """Add serials ``start..end`` of ``lot`` (a piece of :meth:`take`); merges as :meth:`add`.
+
+        Raises
+        ------
+        LedgerError
+            When the serials overlap some already held (never for an entry planned by the engine).
+        """
+        if type(start) is not int or type(end) is not int or not 1 <= start <= end:
+            raise LedgerError(f"serials {start!r}-{end!r} are not a range of integers >= 1")
+        run = self._runs.get(lot.registry)
         if run is None:
-            run = self._runs[block.registry] = _Run()
-        starts, blocks = run.starts, run.blocks
-        start, end = block.serials.start, block.serials.end
+            run = self._runs[lot.registry] = _Run()
+        starts, ends, lots = run.starts, run.ends, run.lots
         i = bisect_left(starts, start)
-        if i > 0 and blocks[i - 1].serials.end >= start:
-            raise LedgerError(f"block {block.serials} overlaps {blocks[i - 1].serials}")
-        if i < len(blocks) and blocks[i].serials.start <= end:
-            raise LedgerError(f"block {block.serials} overlaps {blocks[i].serials}")
+        n = len(starts)
+        if i > 0 and ends[i - 1] >= start:
+            raise LedgerError(f"block {start}-{end} overlaps {starts[i - 1]}-{ends[i - 1]}")
+        if i < n and starts[i] <= end:
+            raise LedgerError(f"block {start}-{end} overlaps {starts[i]}-{ends[i]}")
         self.total += end - start + 1
-        if i > 0:
-            prev = blocks[i - 1]
-            if prev.serials.end + 1 == start and prev.same_lot(block):
-                start = prev.serials.start
-                i -= 1
-                del blocks[i]
-                del starts[i]
-        if i < len(blocks):
-            nxt = blocks[i]
-            if nxt.serials.start == end + 1 and nxt.same_lot(block):
-                end = nxt.serials.end
-                del blocks[i]
-                del starts[i]
-        if start != block.serials.start or end != block.serials.end:
-            block = block.with_serials(SerialRange(start, end))
-        blocks.insert(i, block)
+        if i > 0 and ends[i - 1] + 1 == start:
+            prev = lots[i - 1]
+            if prev is lot or prev.same_lot(lot):
+                if i < n and starts[i] == end + 1:
+                    nxt = lots[i]
+                    if nxt is lot or nxt.same_lot(lot):
+                        ends[i - 1] = ends[i]
+                        del starts[i], ends[i], lots[i]
+                        return
+                ends[i - 1] = end
+                return
+        if i < n and starts[i] == end + 1:
+            nxt = lots[i]
+            if nxt is lot or nxt.same_lot(lot):
+                starts[i] = start
+                return
         starts.insert(i, start)
+        ends.insert(i, end)
+        lots.insert(i, lot)
 
     def remove(self, registry: str, start: int, end: int) -> list[CreditBlock]:
         """Take serials ``start..end`` of ``registry`` out; return the pieces taken, in order.
@@ -198,43 +271,49 @@ class Holdings:
         LedgerError
             When a serial of the range is not held (never for an entry planned by the engine).
         """
+        return [_piece_of(lot, s, e) for lot, s, e in self.take(registry, start, end)]
+
+    def take(self, registry: str, start: int, end: int) -> list[tuple[CreditBlock, int, int]]:
+        """Like :meth:`remove`, giving ``(lot, start, end)`` per piece (see :meth:`spans`).
+
+        Raises
+        ------
+        LedgerError
+            When a serial of the range is not held (never for an entry planned by the engine).
+        """
+        if type(start) is not int or type(end) is not int or not 1 <= start <= end:
+            raise LedgerError(f"serials {start!r}-{end!r} are not a range of integers >= 1")
         run = self._runs.get(registry)
         if run is None:
             raise LedgerError(f"no credits of registry {registry} held")
-        starts, blocks = run.starts, run.blocks
+        starts, ends, lots = run.starts, run.ends, run.lots
         i = bisect_right(starts, start) - 1
-        taken: list[CreditBlock] = []
+        taken: list[tuple[CreditBlock, int, int]] = []
         while True:
-            if i < 0 or i >= len(blocks):
+            if i < 0 or i >= len(starts):
                 raise LedgerError(f"serial {registry} {start} is not held")
-            block = blocks[i]
-            s = block.serials
-            if s.start > start or s.end < start:
+            first, last = starts[i], ends[i]
+            if first > start or last < start:
                 raise LedgerError(f"serial {registry} {start} is not held")
-            upto = end if end < s.end else s.end
-            lower = s.start < start
-            upper = s.end > upto
-            if lower or upper:
-                piece = block.with_serials(SerialRange(start, upto))
-                if lower:
-                    blocks[i] = block.with_serials(SerialRange(s.start, start - 1))
-                    if upper:
-                        blocks.insert(i + 1, block.with_serials(SerialRange(upto + 1, s.end)))
-                        starts.insert(i + 1, upto + 1)
-                    i += 1
-                else:
-                    blocks[i] = block.with_serials(SerialRange(upto + 1, s.end))
-                    starts[i] = upto + 1
+            upto = end if end < last else last
+            lot = lots[i]
+            if first < start:
+                ends[i] = start - 1
+                if last > upto:
+                    starts.insert(i + 1, upto + 1)
+                    ends.insert(i + 1, last)
+                    lots.insert(i + 1, lot)
+                i += 1
+            elif last > upto:
+                starts[i] = upto + 1
             else:
-                piece = block
-                del blocks[i]
-                del starts[i]
-            taken.append(piece)
+                del starts[i], ends[i], lots[i]
+            taken.append((lot, start, upto))
             self.total -= upto - start + 1
             if upto == end:
                 break
             start = upto + 1
-        if not blocks:
+        if not starts:
             del self._runs[registry]
         return taken
 
@@ -248,10 +327,11 @@ class Holdings:
         pieces: list[Piece] = []
         left = quantity
         for registry in sorted(self._runs, reverse=True):
-            blocks = self._runs[registry].blocks
-            for index in range(len(blocks) - 1, -1, -1):
-                block = blocks[index]
-                start, end = block.serials.start, block.serials.end
+            run = self._runs[registry]
+            starts, ends, lots = run.starts, run.ends, run.lots
+            for index in range(len(starts) - 1, -1, -1):
+                start, end = starts[index], ends[index]
+                block = lots[index]
                 if end - start + 1 <= left:
                     pieces.append((block, start, end))
                     left -= end - start + 1
@@ -267,18 +347,17 @@ class Holdings:
         run = self._runs.get(registry)
         if run is None:
             return None
-        starts, blocks = run.starts, run.blocks
+        starts, ends, lots = run.starts, run.ends, run.lots
         i = bisect_right(starts, start) - 1
         pieces: list[Piece] = []
         while True:
-            if i < 0 or i >= len(blocks):
+            if i < 0 or i >= len(starts):
                 return None
-            block = blocks[i]
-            s = block.serials
-            if s.start > start or s.end < start:
+            first, last = starts[i], ends[i]
+            if first > start or last < start:
                 return None
-            upto = end if end < s.end else s.end
-            pieces.append((block, start, upto))
+            upto = end if end < last else last
+            pieces.append((lots[i], start, upto))
             if upto == end:
                 return pieces
             start = upto + 1
@@ -329,10 +408,10 @@ def receipt_of(entry: Entry) -> Receipt:
 def _move(state: State, effects: dict[str, Any]) -> None:
     source = state.holdings[effects["from"]]
     target = state.holdings[effects["to"]]
-    remove, add = source.remove, target.add
+    take, put = source.take, target.put
     for registry, start, end in effects["serials"]:
-        for piece in remove(registry, start, end):
-            add(piece)
+        for lot, first, last in take(registry, start, end):
+            put(lot, first, last)
 
 
 def _add_party(state: State, request: dict[str, Any], _effects: dict[str, Any], _e: Entry) -> None:

@@ -17,6 +17,7 @@ from jcm.registry.journal import (
     ChainChecker,
     ChainError,
     Entry,
+    _trusted_entry,
     checked,
     entry_from_stored,
     entry_hash,
@@ -572,3 +573,45 @@ def test_tip_with_a_rewritten_last_entry_is_reported() -> None:
     assert verify_rows(rows) == ()  # a sound chain on its own
     problems = verify_rows(rows, tip=(3, entries[2].hash))
     assert [p.code for p in problems] == ["TIP_MISMATCH"]
+
+
+# ----------------------------------------------------------------------------- the engine's path
+
+
+@given(chains())
+def test_trusted_entries_equal_make_entry(entries: list[Entry]) -> None:
+    """Writes the very body and hash of make_entry on the engine's path (fewer checks)."""
+    for entry in entries:
+        again = _trusted_entry(
+            seq=entry.seq,
+            at=entry.at.astimezone(dt.timezone(dt.timedelta(hours=9))),
+            actor=entry.actor,
+            request=entry.request,
+            effects=entry.effects,
+            fee=entry.fee,
+            idempotency_key=entry.idempotency_key,
+            prev_hash=entry.prev_hash,
+        )
+        assert again == entry
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("fee", 2.5), ("fee", -1), ("fee", True), ("effects", {"x": float("nan")})],
+)
+def test_trusted_entries_refuse_a_bad_fee_or_non_json(field: str, value: object) -> None:
+    """Refuses a fee that is not an integer >= 0 and values that are not plain JSON."""
+    fields: dict[str, Any] = {
+        "seq": 1,
+        "at": T0,
+        "actor": "a",
+        "request": {"type": "transfer"},
+        "effects": {},
+        "fee": 0,
+        "idempotency_key": None,
+        "prev_hash": GENESIS_HASH,
+    }
+    fields[field] = value
+    with pytest.raises(InvalidValueError) as info:
+        _trusted_entry(**fields)
+    assert info.value.code == "INVALID_ENTRY"

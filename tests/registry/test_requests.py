@@ -208,3 +208,50 @@ def test_a_bad_journal_form_is_reported_by_the_converter() -> None:
     with pytest.raises(InvalidInputError) as info:
         rq.decode_journal_form({"type": "freeze", "account": "B", "extra": 1})
     assert info.value.errors[0].path == "$.extra"
+
+
+_json_values = (
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 3000)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from(["", "A", "B", "x"])
+    | st.lists(st.integers(-2, 5) | st.booleans() | st.text(max_size=1), max_size=3)
+)
+_move_json = st.fixed_dictionaries(
+    {"type": st.sampled_from(["transfer", "retire", "cancel"])},
+    optional=dict.fromkeys(
+        (
+            "from",
+            "to",
+            "quantity",
+            "serials",
+            "actor",
+            "idempotency_key",
+            "beneficiary",
+            "ndc_year",
+            "purpose",
+            "extra",
+        ),
+        _json_values,
+    ),
+)
+
+
+def _outcome(parse: Any, data: dict[str, Any]) -> Any:
+    try:
+        return ("ok", parse(data))
+    except InvalidInputError as exc:
+        return ("error", exc.code, sorted(e.path for e in exc.errors))
+    except Exception as exc:  # the same exception type and code from both paths
+        return ("raised", type(exc).__name__, getattr(exc, "code", None))
+
+
+@given(_move_json)
+def test_fast_move_parsing_equals_the_converters(data: dict[str, Any]) -> None:
+    """Accepts and rejects move JSON exactly as the converter does (same request, same errors)."""
+    fast = _outcome(rq.parse_request, data)
+    assert fast == _outcome(lambda d: structure(d, rq.Request), data)  # type: ignore[arg-type]
+    if fast[0] == "ok":
+        assert fast[1].at is None
+        assert rq.request_json(fast[1]) == rq.request_json(structure(data, rq.Request))  # type: ignore[arg-type]

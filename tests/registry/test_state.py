@@ -125,3 +125,37 @@ def test_moves_conserve_and_keep_blocks_sorted_and_disjoint(
         blocks = list(h.blocks())
         for x, y in itertools.pairwise(blocks):
             assert x.serials.end + 1 < y.serials.start  # merged whenever adjacent
+
+
+def test_same_blocks_compares_serials_and_attributes() -> None:
+    """Tells holdings apart by a serial or by an attribute of a lot, and equal ones alike."""
+    a, b = Holdings(), Holdings()
+    a.add(_block(1, 10))
+    b.add(_block(1, 4))
+    b.add(_block(5, 10))  # an equal lot of another object merges
+    assert len(b) == 1
+    assert a.same_blocks(b)
+    c = Holdings()
+    c.add(_block(1, 10, issuance="2"))
+    assert not a.same_blocks(c)
+    d = Holdings()
+    d.add(_block(1, 9))
+    assert not a.same_blocks(d)
+    e = Holdings()
+    e.add(_block(1, 10, registry="MNG01"))
+    assert not a.same_blocks(e)
+
+
+def test_spans_and_blocks_agree_after_splits() -> None:
+    """Gives the same serials from spans() as from blocks(), with the lot's attributes."""
+    h = Holdings()
+    h.add(_block(1, 30))
+    for lot, start, end in h.take("JPN01", 11, 20):
+        assert (lot.issuance, start, end) == ("1", 11, 20)
+    assert [(s, e) for _lot, s, e in h.spans()] == [(1, 10), (21, 30)]
+    assert [b.serials for b in h.blocks()] == [SerialRange(1, 10), SerialRange(21, 30)]
+    with pytest.raises(LedgerError):
+        h.take("JPN01", 12, 11)
+    with pytest.raises(LedgerError):
+        h.put(_block(1, 1), 40, 39)
+    assert h.total == 20

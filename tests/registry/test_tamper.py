@@ -19,6 +19,7 @@ import pytest
 
 from jcm.errors import JcmError, Problem
 from jcm.registry import Registry
+from jcm.registry.journal import entry_hash
 
 CHILD = Path(__file__).with_name("crash_child.py")
 TRANSFERS = 12
@@ -226,8 +227,32 @@ def test_verify_sees_a_file_changed_under_an_open_registry(journal: tuple[Path, 
         change_body(path, count - 2)
         delete_row(path, count - 5)
         problems = _pairs(registry.verify())
+        fast = _pairs(registry.verify(replay=False))
     assert ("HASH_MISMATCH", f"entry {count - 2}") in problems
     assert ("SEQUENCE_GAP", f"entry {count - 4}") in problems
+    assert ("HASH_MISMATCH", f"entry {count - 2}") in fast
+    assert ("SEQUENCE_GAP", f"entry {count - 4}") in fast
+
+
+def test_fast_verify_sees_a_journal_that_does_not_end_at_the_state(
+    journal: tuple[Path, int],
+) -> None:
+    """Reports TIP_MISMATCH when the journal's last entries are cut, even with a sound chain."""
+    path, count = journal
+    with Registry.open(path) as registry:
+        assert registry.verify(replay=False) == ()
+        _sql(path, "DELETE FROM journal WHERE seq >= ?", count - 1)
+        problems = registry.verify(replay=False)
+    assert [p.code for p in problems] == ["TIP_MISMATCH"]
+
+
+def test_fast_verify_audits_a_damaged_registry_in_full(journal: tuple[Path, int]) -> None:
+    """Gives the thorough audit's problems for a registry opened on a damaged journal."""
+    path, count = journal
+    change_body(path, count - 3)
+    with Registry.open(path) as registry:
+        assert registry.damage
+        assert registry.verify(replay=False) == registry.verify()
 
 
 def test_untouched_file_opens_clean(journal: tuple[Path, int]) -> None:
@@ -237,3 +262,21 @@ def test_untouched_file_opens_clean(journal: tuple[Path, int]) -> None:
         assert registry.damage == ()
         assert registry.last_entry == count
         assert registry.verify() == ()
+
+
+def test_verify_reports_a_rehashed_body_of_the_wrong_types(journal: tuple[Path, int]) -> None:
+    """Names an entry whose fee is not an integer although its hash was recomputed to match."""
+    path, count = journal
+    body, prev_hash, _ = _row(path, count)
+    assert '"fee":2500,' in body
+    forged = body.replace('"fee":2500,', '"fee":"2500",', 1)
+    _sql(
+        path,
+        "UPDATE journal SET body = ?, hash = ? WHERE seq = ?",
+        forged,
+        entry_hash(prev_hash, forged),
+        count,
+    )
+    with Registry.open(path) as registry:
+        assert ("BODY_UNREADABLE", f"entry {count}") in _pairs(registry.damage)
+        assert ("BODY_UNREADABLE", f"entry {count}") in _pairs(registry.verify())
