@@ -1,44 +1,22 @@
 """Tests of the engine: who may do what, error precedence, idempotency, batches, import, audits.
 
-The world of ``test_scenarios.py`` (two Parties, a registered project with a decided issuance)
-is reused; it is loaded by path because test modules are imported with ``importlib``.
+The shared world (two Parties, a registered project with a decided issuance)
+comes from ``tests/support/registry_world.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from registry_world import PERIOD, Clock, code_of, issue, req, world
 
 from jcm.errors import InvalidInputError, JcmError
 from jcm.registry import Receipt, Registry, Rejection, TransferRequest
 from jcm.registry.store import MemoryStore, StoreError
-
-
-def _load_world() -> ModuleType:
-    path = Path(__file__).with_name("test_scenarios.py")
-    spec = importlib.util.spec_from_file_location("_jcm_registry_world", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_W = _load_world()
-world, issue, code_of, req, PERIOD, Clock = (
-    _W.world,
-    _W.issue,
-    _W.code_of,
-    _W.req,
-    _W.PERIOD,
-    _W.Clock,
-)
 
 
 def transfer(source: str, to: str, **fields: Any) -> dict[str, Any]:

@@ -9,31 +9,17 @@ request changes nothing.
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from registry_world import world
 
 from jcm.errors import JcmError
 from jcm.registry import Registry
 from jcm.registry.audit import check_invariants
 
-
-def _load_world() -> ModuleType:
-    path = Path(__file__).with_name("test_scenarios.py")
-    spec = importlib.util.spec_from_file_location("_jcm_registry_world_sm", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_W = _load_world()
 PERIOD = {"start": "2023-07-01", "end": "2024-06-30"}
 HOLDERS = {"GOJ": "jcma", "PP-A": "pp-a", "B": "b", "C": "c", "D": "d", "MNG-GOV": "mng-admin"}
 TERMINAL = ("JPN-RET", "JPN-CAN", "MNG-RET")
@@ -52,7 +38,7 @@ class RegistryMachine(RuleBasedStateMachine):
             ("JPN", "C", "15"),
             ("MNG", "MNG-GOV", "20"),
         )
-        self.reg: Registry = _W.world(
+        self.reg: Registry = world(
             allocation=allocation, quantities={"2023": 700, "2024": 301}, period=PERIOD
         )
         for party, admin in (("JPN", "jcma"), ("MNG", "mng-admin")):
