@@ -39,6 +39,7 @@ import attrs
 from jcm.article6.action import Action, Holding, actions_of
 from jcm.article6.authorization import Authorization
 from jcm.article6.ndc import Ndc
+from jcm.core.nomenclature import ACTIVITY_TYPES, SECTORS
 from jcm.errors import Article6Error
 
 __all__ = [
@@ -71,54 +72,6 @@ TABLE_NAMES: Final = (
     "Table 5 Auth. entities",
 )
 """Sheet names of the V2 template (AEF-CHK [P2])."""
-
-SECTORS: Final = frozenset(
-    {
-        "Agriculture",
-        "Building and construction",
-        "Cross-sectoral mechanisms",
-        "Energy generation",
-        "Forestry and land use",
-        "Industrial processes",
-        "Transportation",
-        "Urban development",
-        "Waste management",
-    }
-)
-"""Nomenclature 15(b) [P2]."""
-
-ACTIVITY_TYPES: Final = frozenset(
-    {
-        "Afforestation",
-        "Agriculture",
-        "Biogas",
-        "Biomass Energy",
-        "Cement",
-        "C02 usage",
-        "Coal bed/mine methane",
-        "Energy distribution",
-        "Energy Efficiency households",
-        "Energy Efficiency Industry",
-        "Energy Efficiency own generation",
-        "Energy Efficiency service",
-        "Energy Efficiency supply side",
-        "Fossil fuel switch",
-        "Fugitive",
-        "Geothermal",
-        "Hydro",
-        "Landfill gas",
-        "Methane avoidance",
-        "N2O",
-        "PFCs and SF6",
-        "Reforestation",
-        "Solar",
-        "Tidal",
-        "Transport",
-        "Waste",
-        "Wind",
-    }
-)
-"""Nomenclature 51(b) [P2] (``C02 usage`` with a digit zero, as in the source)."""
 
 UNDERLYING_UNIT_REGISTRIES: Final = frozenset(
     {

@@ -31,6 +31,7 @@ from typing import Final
 
 import attrs
 
+from jcm.core.nomenclature import DEFAULT_APPROACH
 from jcm.core.party import JAPAN, check_party_code
 from jcm.errors import Article6Error, InvalidValueError
 
@@ -153,7 +154,7 @@ class CooperativeApproach:
         return f"{party}01"
 
 
-JCM_APPROACH: Final = CooperativeApproach("CA0099")
+JCM_APPROACH: Final = CooperativeApproach(DEFAULT_APPROACH)
 """The JCM with the default trigger; ``CA0099`` is illustrative (rules.md §9.6)."""
 
 
@@ -252,8 +253,7 @@ class Authorization:
         Entities authorized to use or hold them.
     oimp
         The OIMP specified (``"use under CORSIA"``); Table 2 requires it when a purpose covers
-        OIMP, which consistency check C12 reports (the registry's ``authorize`` request does not
-        carry it).
+        OIMP, which consistency check C12 reports.
     timeframe
         The authorized timeframe, if any.
     first_transfer_definition

@@ -19,8 +19,11 @@ Registry accessors used (read-only): ``Registry.store.entries()`` (the journal e
 their ``registry_id`` and ``ndc_period``, ``projects`` with ``public_input_start``,
 ``is_authorized``).
 
-Each authorization request of the registry is version 1 of its authorization (the registry refuses
-a repeated id), dated on the day of its entry; its timeframe's dates become years.
+Each authorization request of the registry is one version of its authorization (AEF-V2 Table 2,
+rules.md §8.2 [P2]; versions per §8.4 [M: verify]): its ``version`` (default 1), cooperative
+approach (default the tracker's), ``date`` (default the day of its entry), sectors, activity types,
+authorized Parties and entities, OIMP and terms become the Table 2 row; its timeframe's dates
+become years. Authorizations under another cooperative approach than the one viewed are left out.
 """
 
 from __future__ import annotations
@@ -127,12 +130,13 @@ def _authorization(request: dict[str, Any], on: dt.date, approach_id: str) -> Au
             "must be one of " + ", ".join(d.value for d in FirstTransferDefinition),
         ) from None
     timeframe = request.get("timeframe")
+    day = request.get("date")
     return Authorization(
         request["authorization"],
         request["party"],
-        approach_id,
-        1,
-        on,
+        request.get("cooperative_approach") or approach_id,
+        request.get("version") or 1,
+        on if day is None else dt.date.fromisoformat(day),
         {Purpose(p) for p in request["purposes"]},
         projects={request["project"]},
         vintages=set(request["vintages"]),
@@ -144,6 +148,12 @@ def _authorization(request: dict[str, Any], on: dt.date, approach_id: str) -> Au
             dt.date.fromisoformat(timeframe["end"]).year,
         ),
         first_transfer_definition=ft_def,
+        authorized_parties=request.get("authorized_parties") or (),
+        authorized_entities=request.get("authorized_entities") or (),
+        oimp=request.get("oimp"),
+        sectors=request.get("sectors") or (),
+        activity_types=request.get("activity_types") or (),
+        terms=request.get("terms") or "",
     )
 
 
@@ -152,7 +162,10 @@ def _entries(registry: Registry) -> Iterator[Any]:
 
 
 def events(registry: Registry, approach_id: str = "CA0099") -> list[Event]:
-    """The Article 6 events of the registry's journal, in journal order."""
+    """The Article 6 events of the registry's journal, in journal order.
+
+    Authorizations under another cooperative approach than ``approach_id`` are not events of it.
+    """
     state = registry.state
     out: list[Event] = []
     for entry in _entries(registry):
@@ -173,6 +186,8 @@ def events(registry: Registry, approach_id: str = "CA0099") -> list[Event]:
                 )
                 out.append(IssueEvent(on, block, effects["party"]))
         elif kind == "authorize":
+            if request.get("cooperative_approach", approach_id) != approach_id:
+                continue  # another cooperative approach's authorization: not this tracker's
             out.append(AuthorizeEvent(on, _authorization(request, on, approach_id)))
         elif kind in ("transfer", "retire", "cancel"):
             source = state.accounts[effects["from"]].party

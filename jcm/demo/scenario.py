@@ -134,6 +134,14 @@ _PROJECT_SETUP: Final = {
 }  # fmt: skip
 """Participants and the Credit Allocation Form of each sample project."""
 
+_AEF_CLASSES: Final = {
+    # project: (sectors of nomenclature 15(b), activity types of 51(b)), rules.md §8.3 [P2]
+    "DEMO-PH01": (("Agriculture",), ("Agriculture", "Methane avoidance")),
+    "DEMO-VN01": (("Waste management", "Energy generation"), ("Waste",)),
+    "DEMO-CL01": (("Energy generation",), ("Solar",)),
+}
+"""The AEF Table 2 sectors and activity types each project's authorizations state [I]."""
+
 _CREDITING_PERIOD: Final = {"start": "2024-06-15", "end": "2030-12-31"}
 """The crediting period of every project (JCM credits run to 2030)."""
 
@@ -275,10 +283,12 @@ def _registration(sample: Sample, committee: str) -> list[Step]:
 
 def _authorizations(sample: Sample) -> list[Step]:
     vintages = sorted({y for p in sample.periods for y in _years(p.period)})
+    sectors, activity_types = _AEF_CLASSES[sample.project]
     return [
         _step("2024-06-24", _ADMIN[party], "authorize",
               authorization=f"{party}-AUTH-{sample.project}", party=party,
-              project=sample.project, vintages=vintages, purposes=["NDC"])
+              project=sample.project, vintages=vintages, purposes=["NDC"],
+              sectors=list(sectors), activity_types=list(activity_types))
         for party in ("JPN", sample.partner)
     ]  # fmt: skip
 

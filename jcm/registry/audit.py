@@ -144,6 +144,12 @@ def compare_states(live: State, replayed: State) -> tuple[Problem, ...]:
         ("projects", live.projects, replayed.projects),
         ("monitoring periods", live.periods, replayed.periods),
         ("authorizations", live.authorizations, replayed.authorizations),
+        (
+            "authorization versions",
+            live.authorization_versions,
+            replayed.authorization_versions,
+        ),
+        ("first-transferred totals", live.first_transferred, replayed.first_transferred),
         ("fees", live.fees, replayed.fees),
     ]
     for name, a_map, b_map in simple:

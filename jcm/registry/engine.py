@@ -50,6 +50,7 @@ from jcm.core import cycle
 from jcm.core.account import Account, AccountKind
 from jcm.core.credit import CreditBlock, parse_identifier
 from jcm.core.cycle import PeriodRecord, ProjectRecord
+from jcm.core.nomenclature import DEFAULT_APPROACH
 from jcm.core.party import JAPAN, Principal, Role
 from jcm.core.project import Project, check_allocation
 from jcm.errors import (
@@ -220,8 +221,12 @@ class RegistryView:
         return tuple(state.periods[key] for key in state.periods_of.get(project, ()))
 
     def authorizations(self) -> tuple[Authorization, ...]:
-        """Every authorization recorded, in order."""
+        """The newest version of every authorization, in order of first appearance (§8.4)."""
         return tuple(self._state.authorizations.values())
+
+    def authorization_history(self, authorization: str) -> tuple[Authorization, ...]:
+        """Every version of one authorization, oldest first; empty for an unknown id (§8.4)."""
+        return tuple(self._state.authorization_versions.get(authorization, ()))
 
     def issued(self) -> dict[tuple[str, str, int], int]:
         """Credits issued per (registry, project, vintage) [tCO2e]."""
@@ -763,13 +768,48 @@ class Registry(RegistryView):
                 r.party,
                 f"must be Japan or the project's partner {rec.project.partner}",
             )
-        if r.authorization in self._state.authorizations:
+        version = r.version or 1
+        approach = r.cooperative_approach or DEFAULT_APPROACH
+        if r.date is not None and r.date > at.date():
+            raise InvalidValueError(
+                "date", r.date.isoformat(), f"must not be after the day of the entry {at.date()}"
+            )
+        previous = self._state.authorizations.get(r.authorization)
+        if previous is None:
+            if version != 1:
+                raise _rejected(
+                    "AUTHORIZATION_VERSION",
+                    f"authorization {r.authorization!r} does not exist; its first version is 1, "
+                    f"not {version}",
+                    field="version",
+                    value=version,
+                )
+        elif previous.party != r.party or version <= previous.version:
             raise _rejected(
                 "AUTHORIZATION_EXISTS",
-                f"authorization {r.authorization!r} exists",
-                field="authorization",
+                f"authorization {r.authorization!r} exists (version {previous.version} by "
+                f"{previous.party}); a change is version {previous.version + 1} by "
+                f"{previous.party}",
+                field="authorization" if previous.party != r.party else "version",
+                value=r.authorization if previous.party != r.party else version,
             )
-        return {"authorization": r.authorization}, 0, None
+        elif version != previous.version + 1:
+            raise _rejected(
+                "AUTHORIZATION_VERSION",
+                f"authorization {r.authorization!r}: the next version is "
+                f"{previous.version + 1}, not {version} (rules.md §8.4)",
+                field="version",
+                value=version,
+            )
+        elif approach != previous.cooperative_approach:
+            raise _rejected(
+                "AUTHORIZATION_VERSION",
+                f"authorization {r.authorization!r}: a new version keeps the cooperative approach "
+                f"{previous.cooperative_approach}",
+                field="cooperative_approach",
+                value=approach,
+            )
+        return {"authorization": r.authorization, "version": version}, 0, None
 
     # moves ---------------------------------------------------------------------------------------
 
@@ -878,7 +918,9 @@ class Registry(RegistryView):
         elif r.type == "cancel":
             effects["purpose"] = r.purpose
         if source.registry != target.registry:
-            self._check_first_transfer(source, target, pieces)
+            first = self._check_first_transfer(source, target, pieces, at.date())
+            if first:
+                effects["first_transfer"] = first
             effects["international"] = True
         schedule = self._schedule(at, source.party)
         fee = (
@@ -912,22 +954,44 @@ class Registry(RegistryView):
                         rule="retirement needs Art. 6.3 approval by both Parties (BILL item 4)",
                     )
 
-    def _check_first_transfer(self, source: Account, target: Account, pieces: list[Piece]) -> None:
-        """Fail closed on a first international transfer that its host has not authorized.
+    def _check_first_transfer(
+        self, source: Account, target: Account, pieces: list[Piece], on: dt.date
+    ) -> list[list[Any]]:
+        """Fail closed on a first international transfer its host's authorization does not allow.
 
         Credits leaving the registry of the Party in which they occurred for another Party's
         registry are first transferred (2/CMA.3 annex para 2(a) [M]); ITMOs can only be first
-        transferred once authorized by that Party (rules.md §4.4 ``first_transfer_out``, §7.3).
-        Credits that already left their host move on without a new authorization.
+        transferred once authorized by that Party (rules.md §4.4 ``first_transfer_out``, §7.3):
+        an authorization (its newest version) of the project and vintage (``NOT_AUTHORIZED``)
+        that names the acquiring Party when it lists Parties (``PARTY_NOT_AUTHORIZED``), whose
+        timeframe holds the day of the transfer (``OUTSIDE_AUTHORIZED_TIMEFRAME``), that states
+        its OIMP when only an OIMP purpose allows the transfer (``MISSING_OIMP``, rules.md §8.2
+        field 14) and whose cumulative first-transferred quantity stays within its authorized
+        quantity (``AUTHORIZED_QUANTITY_EXCEEDED``; rules.md §7.8 C04). When several
+        authorizations cover a block, the first that allows it is used; when none does, the
+        first one's reason is reported. Credits that already left their host move on without a
+        new authorization.
+
+        Returns
+        -------
+        list
+            ``[registry, first serial, last serial, authorization, version]`` per piece first
+            transferred: the version it leaves under, which a later change does not alter
+            (rules.md §8.4 [M: verify]).
         """
         state = self._state
+        out: list[list[Any]] = []
+        pending: dict[str, int] = {}
         for block, start, end in pieces:
             if block.host_party != source.party or target.party == source.party:
                 continue
-            if not any(
-                state.is_authorized(block.host_party, block.project, block.vintage, purpose)
-                for purpose in _TRANSFER_PURPOSES
-            ):
+            ids = state.authorizations_of.get((block.host_party, block.project, block.vintage), ())
+            candidates = [
+                a
+                for a in map(state.authorizations.__getitem__, ids)
+                if not a.purposes.isdisjoint(_TRANSFER_PURPOSES)
+            ]
+            if not candidates:
                 raise NotAuthorizedError(
                     f"transfer: {block.host_party} has not authorized project {block.project} "
                     f"vintage {block.vintage}; serials {start}-{end} cannot be first transferred "
@@ -937,6 +1001,29 @@ class Registry(RegistryView):
                     value=[start, end],
                     rule="ITMOs are first transferred only once authorized (rules.md §4.4, §7.3)",
                 )
+            quantity = end - start + 1
+            refusals = [
+                _first_transfer_refusal(
+                    a,
+                    to_party=target.party,
+                    on=on,
+                    used=state.first_transferred.get(a.id, 0) + pending.get(a.id, 0),
+                    quantity=quantity,
+                    serials=(start, end),
+                )
+                for a in candidates
+            ]
+            chosen = next(
+                (a for a, refusal in zip(candidates, refusals, strict=True) if refusal is None),
+                None,
+            )
+            if chosen is None:
+                first = refusals[0]
+                assert first is not None  # only an authorization that allows it is chosen
+                raise first
+            pending[chosen.id] = pending.get(chosen.id, 0) + quantity
+            out.append([block.registry, start, end, chosen.id, chosen.version])
+        return out
 
     def _plan_freeze(self, p: Principal, r: Any, at: dt.datetime) -> Plan:
         account = self._state.accounts.get(r.account)
@@ -986,6 +1073,61 @@ _PLANNERS: Final[Mapping[str, Callable[[Registry, Principal, Any, dt.datetime], 
     "unfreeze": Registry._plan_freeze,
     "request_certificate": Registry._plan_certificate,
 }
+
+
+# --------------------------------------------------------------------------- first transfer
+
+
+def _first_transfer_refusal(
+    auth: Authorization,
+    *,
+    to_party: str,
+    on: dt.date,
+    used: int,
+    quantity: int,
+    serials: tuple[int, int],
+) -> RegistryError | None:
+    """Why ``auth`` does not allow first transferring ``quantity`` to ``to_party`` on ``on``.
+
+    The guards of rules.md §4.4 ``first_transfer_out`` and §7.3 [M] in API.md's order; ``None``
+    when it allows it. ``used`` is what was first transferred under the id so far.
+    """
+    where = f"authorization {auth.id!r} (version {auth.version}) of {auth.party}"
+    value = [serials[0], serials[1]]
+    if auth.authorized_parties and to_party not in auth.authorized_parties:
+        return _rejected(
+            "PARTY_NOT_AUTHORIZED",
+            f"transfer: {where} authorizes first transfers to "
+            f"{', '.join(sorted(auth.authorized_parties))}, not {to_party}",
+            field="to",
+            value=to_party,
+        )
+    frame = auth.timeframe
+    if frame is not None and not frame.start <= on <= frame.end:
+        return _rejected(
+            "OUTSIDE_AUTHORIZED_TIMEFRAME",
+            f"transfer: {on} is outside the timeframe {frame.start} to {frame.end} of {where}",
+            field="serials",
+            value=value,
+        )
+    if not auth.covers_ndc and auth.oimp is None:
+        return _rejected(
+            "MISSING_OIMP",
+            f"transfer: {where} covers only OIMP and does not state it (field oimp); its "
+            "credits are not first transferred (fail closed, rules.md §8.2 field 14)",
+            field="oimp",
+            value=auth.id,
+        )
+    cap = auth.authorized_quantity
+    if cap is not None and used + quantity > cap:
+        return _rejected(
+            "AUTHORIZED_QUANTITY_EXCEEDED",
+            f"transfer: {where} authorizes {cap} tCO2e; {used} were first transferred under it, "
+            f"so {quantity} more would exceed it",
+            field="quantity",
+            value=quantity,
+        )
+    return None
 
 
 # --------------------------------------------------------------------------- project cycle

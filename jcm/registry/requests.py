@@ -394,7 +394,16 @@ class IssueRequest(_Base):
 class AuthorizeRequest(_Base):
     """A Party authorizes a project's credits of some vintages for purposes (Art. 6.3).
 
-    Minimal record for retirement (rules.md §4.4 [P] BILL item 4); Article 6 builds on it.
+    The record for retirement (rules.md §4.4 [P] BILL item 4) and the content of AEF-V2 Table 2
+    (rules.md §7.2 [M], §8.2 [P2]). Optional fields left ``None`` take their defaults: ``version``
+    1, ``cooperative_approach`` ``CA0099`` (rules.md §9.6, illustrative), ``date`` the day of the
+    entry. ``sectors`` and ``activity_types`` are values of nomenclature 15(b) and 51(b)
+    (rules.md §8.3 [P2]); ``authorized_parties`` (alpha-3) limits who may acquire the credits on
+    their first transfer (none given: any Party); ``oimp`` states the other international
+    mitigation purpose, which Table 2 requires when the purposes cover OIMP, IMP or OP.
+
+    A higher ``version`` of an existing ``authorization`` by the same Party is a change (rules.md
+    §8.4 [M: verify]); the engine checks the numbering.
     """
 
     type: ClassVar[str] = "authorize"
@@ -406,16 +415,25 @@ class AuthorizeRequest(_Base):
     first_transfer_definition: str | None = attrs.field(default=None, validator=_optional_text)
     authorized_quantity: int | None = None
     timeframe: Timeframe | None = None
+    version: int | None = None
+    cooperative_approach: str | None = None
+    date: dt.date | None = None
+    sectors: tuple[str, ...] | None = None
+    activity_types: tuple[str, ...] | None = None
+    authorized_parties: tuple[str, ...] | None = None
+    authorized_entities: tuple[str, ...] | None = None
+    oimp: str | None = attrs.field(default=None, validator=_optional_text)
+    terms: str | None = attrs.field(default=None, validator=_optional_text)
 
     def __attrs_post_init__(self) -> None:
-        from jcm.registry.authorization import check_purposes  # noqa: PLC0415
+        from jcm.registry.authorization import check_authorization_fields  # noqa: PLC0415
 
         if not self.vintages or not all(_is_int(v) and 1990 <= v <= 2100 for v in self.vintages):
             raise InvalidValueError("vintages", self.vintages, "must be a non-empty list of years")
-        check_purposes(self.purposes)
         quantity = self.authorized_quantity
         if quantity is not None and (not _is_int(quantity) or quantity < 0):
             raise InvalidValueError("authorized_quantity", quantity, "must be an integer >= 0")
+        check_authorization_fields(self)
 
 
 # --------------------------------------------------------------------------- credits

@@ -48,6 +48,7 @@ import attrs
 from jcm.core.account import Account, AccountKind
 from jcm.core.credit import CreditBlock, SerialRange
 from jcm.core.cycle import PeriodRecord, ProjectRecord, issuing_parties, record_issuance
+from jcm.core.nomenclature import DEFAULT_APPROACH
 from jcm.core.party import Principal, Role
 from jcm.errors import RegistryError
 from jcm.registry.authorization import Authorization, Timeframe
@@ -368,7 +369,10 @@ class State:
     """Everything the journal says so far; changed only by :func:`apply`.
 
     Attributes are plain dictionaries for speed; read them, never write them outside
-    :func:`apply`.
+    :func:`apply`. ``authorizations`` holds the newest version of each authorization and
+    ``authorization_versions`` every version (rules.md §8.4 [M: verify]); ``authorizations_of``
+    indexes the ids by ``(party, project, vintage)``; ``first_transferred`` is the cumulative
+    quantity first transferred under each id (rules.md §7.8 C04), a fold of the moves' effects.
     """
 
     def __init__(self, operator: str = "operator") -> None:
@@ -385,6 +389,9 @@ class State:
         self.periods_of: dict[str, list[tuple[str, dt.date, dt.date]]] = {}
         self.authorizations: dict[str, Authorization] = {}
         self.authorized: dict[tuple[str, str, int], set[str]] = {}
+        self.authorization_versions: dict[str, list[Authorization]] = {}
+        self.authorizations_of: dict[tuple[str, str, int], list[str]] = {}
+        self.first_transferred: dict[str, int] = {}
         self.idempotency: dict[str, tuple[str, dict[str, Any], Receipt]] = {}
         self.fees: dict[str, int] = {}
         self.seq = 0
@@ -476,9 +483,16 @@ def _issue(state: State, request: dict[str, Any], effects: dict[str, Any], entry
 
 
 def _authorize(
-    state: State, request: dict[str, Any], _effects: dict[str, Any], entry: Entry
+    state: State, request: dict[str, Any], effects: dict[str, Any], entry: Entry
 ) -> None:
+    """Record an authorization or its next version (rules.md §8.2 [P2], §8.4 [M: verify]).
+
+    The index of authorized purposes follows the newest version of every authorization, so a
+    change applies to credits not yet first transferred; those already first transferred keep
+    the version recorded in their move's effects.
+    """
     timeframe = request.get("timeframe")
+    day = request.get("date")
     record = Authorization(
         request["authorization"],
         request["party"],
@@ -493,16 +507,49 @@ def _authorize(
             dt.date.fromisoformat(timeframe["start"]), dt.date.fromisoformat(timeframe["end"])
         ),
         entry.seq,
+        version=request.get("version") or 1,
+        cooperative_approach=request.get("cooperative_approach") or DEFAULT_APPROACH,
+        date=entry.at.date() if day is None else dt.date.fromisoformat(day),
+        sectors=tuple(request.get("sectors") or ()),
+        activity_types=tuple(request.get("activity_types") or ()),
+        authorized_parties=frozenset(request.get("authorized_parties") or ()),
+        authorized_entities=tuple(request.get("authorized_entities") or ()),
+        oimp=request.get("oimp"),
+        terms=request.get("terms"),
     )
+    previous = state.authorizations.get(record.id)
     state.authorizations[record.id] = record
-    for vintage in record.vintages:
-        state.authorized.setdefault((record.party, record.project, vintage), set()).update(
-            record.purposes
-        )
+    state.authorization_versions.setdefault(record.id, []).append(record)
+    new_keys = {(record.party, record.project, v) for v in record.vintages}
+    old_keys = (
+        set()
+        if previous is None
+        else {(previous.party, previous.project, v) for v in previous.vintages}
+    )
+    index = state.authorizations_of
+    for key in old_keys - new_keys:
+        index[key].remove(record.id)
+    for key in new_keys - old_keys:
+        index.setdefault(key, []).append(record.id)
+    for key in old_keys | new_keys:
+        ids = index.get(key)
+        if ids:
+            purposes: set[str] = set()
+            for other in ids:
+                purposes |= state.authorizations[other].purposes
+            state.authorized[key] = purposes
+        else:
+            index.pop(key, None)
+            state.authorized.pop(key, None)
 
 
 def _transfer(state: State, _r: dict[str, Any], effects: dict[str, Any], _e: Entry) -> None:
     _move(state, effects)
+    first = effects.get("first_transfer")
+    if first is not None:
+        counts = state.first_transferred
+        for _registry, start, end, authorization, _version in first:
+            counts[authorization] = counts.get(authorization, 0) + (end - start + 1)
 
 
 def _freeze(state: State, request: dict[str, Any], _effects: dict[str, Any], _e: Entry) -> None:
