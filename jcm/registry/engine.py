@@ -497,30 +497,19 @@ class Registry(RegistryView):
                 value=key,
                 rule="the same key must carry the same request (API.md)",
             )
-        if request.type in _MOVES:
-            # A move's journal form and effects are built by this module from checked values
-            # (str keys, ints, strs): the entry is sealed without make_entry's field checks.
-            entry = _trusted_entry(
-                seq=state.seq + 1,
-                at=at,
-                actor=who,
-                request=journal_form,
-                effects=effects,
-                fee=fee,
-                idempotency_key=key,
-                prev_hash=state.last_hash,
-            )
-        else:
-            entry = make_entry(
-                seq=state.seq + 1,
-                at=at,
-                actor=who,
-                request=journal_form,
-                effects=effects,
-                fee=fee,
-                idempotency_key=key,
-                prev_hash=state.last_hash,
-            )
+        # A move's journal form and effects are built by this module from checked values
+        # (str keys, ints, strs): its entry is sealed without make_entry's field checks.
+        seal = _trusted_entry if request.type in _MOVES else make_entry
+        entry = seal(
+            seq=state.seq + 1,
+            at=at,
+            actor=who,
+            request=journal_form,
+            effects=effects,
+            fee=fee,
+            idempotency_key=key,
+            prev_hash=state.last_hash,
+        )
         return entry, record
 
     # ------------------------------------------------------------------ fees
