@@ -52,7 +52,7 @@ from jcm.core.credit import CreditBlock, parse_identifier
 from jcm.core.cycle import PeriodRecord, ProjectRecord
 from jcm.core.nomenclature import DEFAULT_APPROACH
 from jcm.core.party import JAPAN, Principal, Role
-from jcm.core.project import Project, check_allocation
+from jcm.core.ruleset import DEFAULT_RULESETS, Rulesets
 from jcm.errors import (
     InsufficientCreditsError,
     InvalidValueError,
@@ -73,6 +73,7 @@ from jcm.registry.audit import (
 )
 from jcm.registry.authorization import Authorization
 from jcm.registry.certificate import Certificate
+from jcm.registry.cycle_steps import advance, cycle_effects, period_record, project_record
 from jcm.registry.fees import DEFAULT_FEE_SCHEDULES, FeeSchedule, schedule_at
 from jcm.registry.journal import (
     ChainChecker,
@@ -96,7 +97,6 @@ from jcm.registry.state import (
     Piece,
     State,
     apply,
-    period_key,
 )
 from jcm.serialization import canonical_json
 
@@ -268,6 +268,9 @@ class Registry(RegistryView):
         The time source (timezone-aware); the default is the system clock in UTC.
     fee_schedules
         The fee schedules, oldest first (rules.md §5 [SEED] by default).
+    rulesets
+        The periods of each partner's JCM rules (rules.md §2.4): the PDD public input closes after
+        the ruleset's ``pdd_public_input_days`` of the project's partner.
     """
 
     def __init__(
@@ -277,6 +280,7 @@ class Registry(RegistryView):
         operator: str = "operator",
         clock: Clock | None = None,
         fee_schedules: Sequence[FeeSchedule] = DEFAULT_FEE_SCHEDULES,
+        rulesets: Rulesets = DEFAULT_RULESETS,
     ) -> None:
         if store is None:
             from jcm.registry.store import MemoryStore  # noqa: PLC0415 (sqlite3 stays unloaded)
@@ -291,6 +295,7 @@ class Registry(RegistryView):
         self._store = store
         self._clock: Clock = clock or _utc_now
         self._fees = tuple(fee_schedules)
+        self._rulesets = rulesets
         self._schedules: dict[tuple[dt.date, str], FeeSchedule | None] = {}
         self._damage: tuple[Problem, ...] = ()
         super().__init__(State(stored))
@@ -304,6 +309,7 @@ class Registry(RegistryView):
         operator: str = "operator",
         clock: Clock | None = None,
         fee_schedules: Sequence[FeeSchedule] = DEFAULT_FEE_SCHEDULES,
+        rulesets: Rulesets = DEFAULT_RULESETS,
     ) -> Registry:
         """A durable registry in the SQLite file ``path``, created if absent, replayed on open.
 
@@ -313,7 +319,13 @@ class Registry(RegistryView):
         """
         from jcm.registry.store import open_store  # noqa: PLC0415
 
-        return cls(open_store(path), operator=operator, clock=clock, fee_schedules=fee_schedules)
+        return cls(
+            open_store(path),
+            operator=operator,
+            clock=clock,
+            fee_schedules=fee_schedules,
+            rulesets=rulesets,
+        )
 
     @property
     def store(self) -> Store:
@@ -338,7 +350,9 @@ class Registry(RegistryView):
     # ------------------------------------------------------------------ loading and replay
 
     def _load(self) -> None:
-        state, damage = _replay(self._store.entries(), self._state.operator, stop_at_damage=True)
+        state, damage = _replay(
+            self._store.entries(), self._state.operator, self._rulesets, stop_at_damage=True
+        )
         self._state = state
         self._damage = damage
 
@@ -560,7 +574,10 @@ class Registry(RegistryView):
             return (Problem(exc.code, f"the journal cannot be read: {exc}", field="journal"),)
         problems = list(verify_rows(rows))
         replayed, damage = _replay(
-            (entry_from_stored(*row) for row in rows), state.operator, stop_at_damage=False
+            (entry_from_stored(*row) for row in rows),
+            state.operator,
+            self._rulesets,
+            stop_at_damage=False,
         )
         problems.extend(p for p in damage if p not in problems)
         problems.extend(check_invariants(replayed))
@@ -586,7 +603,7 @@ class Registry(RegistryView):
                     return
                 yield entry
 
-        state, _ = _replay(upto(), self._state.operator, stop_at_damage=True)
+        state, _ = _replay(upto(), self._state.operator, self._rulesets, stop_at_damage=True)
         return RegistryView(state)
 
     def history(self, subject: str | int) -> tuple[HistoryRecord, ...]:
@@ -688,16 +705,16 @@ class Registry(RegistryView):
     # project cycle -----------------------------------------------------------------------
 
     def _plan_cycle(self, p: Principal, r: Any, at: dt.datetime) -> Plan:
-        record = _advance(self._state, p, r)
-        return _cycle_effects(record), 0, record
+        record = advance(self._state, p, r, self._rulesets)
+        return cycle_effects(record), 0, record
 
     # issuance and authorization ----------------------------------------------------------------
 
     def _plan_issue(self, p: Principal, r: rq.IssueRequest, at: dt.datetime) -> Plan:
         require_admin_of(p, r.party, r.type)
         state = self._state
-        rec = _project(self._state, r.project)
-        prec = _period(self._state, r.project, r.period.start, r.period.end)
+        rec = project_record(self._state, r.project)
+        prec = period_record(self._state, r.project, r.period.start, r.period.end)
         cycle.record_issuance(
             prec, p.role, r.party, cycle.issuing_parties(prec.allocation)
         )  # the cycle's rules: decided, not issued twice, an issuing Party
@@ -750,7 +767,7 @@ class Registry(RegistryView):
 
     def _plan_authorize(self, p: Principal, r: rq.AuthorizeRequest, at: dt.datetime) -> Plan:
         require_admin_of(p, r.party, r.type)
-        rec = _project(self._state, r.project)
+        rec = project_record(self._state, r.project)
         if r.party not in (JAPAN, rec.project.partner):
             raise InvalidValueError(
                 "party",
@@ -1119,157 +1136,22 @@ def _first_transfer_refusal(
     return None
 
 
-# --------------------------------------------------------------------------- project cycle
-
-
-def _project(state: State, project: str) -> ProjectRecord:
-    found = state.projects.get(project)
-    if found is None:
-        raise _rejected(
-            "NO_SUCH_PROJECT", f"no project {project!r} in this registry", field="project"
-        )
-    return found
-
-
-def _participant(p: Principal, rec: ProjectRecord, request_type: str) -> None:
-    if p.id not in rec.project.participants:
-        raise NotAuthorizedError(
-            f"{request_type}: {p.id!r} is not a participant of project {rec.project.id!r}",
-            code="NOT_PERMITTED",
-            field="actor",
-            value=p.id,
-            rule="only the project's participants act for it (rules.md §2.1)",
-        )
-
-
-def _committee(p: Principal, rec: ProjectRecord, request_type: str) -> None:
-    if p.party != rec.project.partner:
-        raise NotAuthorizedError(
-            f"{request_type}: {p.id!r} is not the Joint Committee of "
-            f"{rec.project.partner} (project {rec.project.id!r})",
-            code="NOT_PERMITTED",
-            field="actor",
-            value=p.id,
-            rule="the Joint Committee of the project's partner decides (rules.md §2.1)",
-        )
-
-
-def _period(state: State, project: str, start: dt.date, end: dt.date) -> PeriodRecord:
-    found = state.periods.get(period_key(project, start, end))
-    if found is None:
-        raise _rejected(
-            "CYCLE_TRANSITION",
-            f"project {project!r} has no monitoring report for {start}..{end}",
-            field="period",
-        )
-    return found
-
-
-def _cycle_effects(rec: ProjectRecord | PeriodRecord) -> dict[str, Any]:
-    if isinstance(rec, ProjectRecord):
-        return {"project": rec.project.id, "state": rec.state.value}
-    return {
-        "project": rec.project,
-        "period": {"start": rec.period.start.isoformat(), "end": rec.period.end.isoformat()},
-        "state": rec.state.value,
-    }
-
-
-def _advance(state: State, p: Principal, r: Any) -> ProjectRecord | PeriodRecord:
-    """The project or period record after a cycle request (raises on any rule)."""
-    role = p.role
-    kind = r.type
-    if kind == "submit_pin":
-        if p.id not in r.participants:
-            raise NotAuthorizedError(
-                f"submit_pin: {p.id!r} is not among the participants it names",
-                code="NOT_PERMITTED",
-                field="participants",
-                value=p.id,
-                rule="a PIN is submitted by one of its participants (rules.md §2.1)",
-            )
-        if r.project in state.projects:
-            raise _rejected(
-                "CYCLE_TRANSITION",
-                f"submit_pin: project {r.project!r} already exists",
-                field="project",
-            )
-        project = Project(r.project, r.partner, r.title, r.sector, tuple(r.participants))
-        return cycle.submit_pin(role, project)
-    if kind == "submit_pdd":
-        check_allocation(r.allocation)  # ALLOCATION_NOT_100 comes before NO_SUCH_PROJECT
-    rec = _project(state, r.project)
-    if kind in ("submit_pdd", "submit_monitoring_report", "request_issuance"):
-        _participant(p, rec, kind)
-    elif role is Role.JOINT_COMMITTEE:
-        _committee(p, rec, kind)
-    if kind == "decide_no_objection":
-        return cycle.decide_no_objection(rec, role)
-    if kind == "submit_pdd":
-        return cycle.submit_pdd(
-            rec,
-            role,
-            methodology=r.methodology,
-            methodology_version=r.methodology_version,
-            crediting_period=r.crediting_period,
-            allocation=r.allocation,
-        )
-    if kind == "start_public_input":
-        return cycle.start_public_input(rec, role, r.on)
-    if kind == "close_public_input":
-        return cycle.close_public_input(rec, role, r.on)
-    if kind == "submit_validation_report":
-        return cycle.submit_validation_report(rec, role, r.positive)
-    if kind == "register_project":
-        return cycle.register_project(rec, role)
-    if kind == "submit_monitoring_report":
-        existing = [state.periods[key] for key in state.periods_of.get(r.project, ())]
-        calc = r.calculation
-        record = cycle.submit_monitoring_report(
-            rec,
-            role,
-            r.period,
-            None if calc is None else calc.emission_reductions,
-            existing=existing,
-        )
-        if calc is not None:
-            terms = cycle.terms_for(rec, r.period)
-            if (calc.methodology, calc.version) != (
-                terms.methodology,
-                terms.methodology_version,
-            ):
-                raise InvalidValueError(
-                    "calculation.methodology",
-                    f"{calc.methodology} {calc.version}",
-                    f"must be the PDD's methodology {terms.methodology} "
-                    f"{terms.methodology_version}",
-                    code="METHODOLOGY_MISMATCH",
-                )
-        return record
-    prec = _period(state, r.project, r.period.start, r.period.end)
-    if kind == "submit_verification_report":
-        return cycle.submit_verification_report(prec, role, r.verified_reductions)
-    if kind == "request_issuance":
-        return cycle.request_issuance(prec, role, project=rec)
-    if kind == "decide_issuance":
-        return cycle.decide_issuance(prec, role, r.quantities_by_vintage.as_dict(), project=rec)
-    raise InvalidValueError("type", kind, "is not a project-cycle request")  # pragma: no cover
-
-
 # --------------------------------------------------------------------------- replay
 
 
-def _replayed_record(state: State, entry: Entry) -> ProjectRecord | PeriodRecord:
+def _replayed_record(
+    state: State, entry: Entry, rulesets: Rulesets
+) -> ProjectRecord | PeriodRecord:
     """The cycle record of a project-cycle entry, planned again against the replayed state."""
     request = rq.decode_journal_form(entry.request)
     principal = state.principals.get(entry.actor)
     if principal is None:
         raise LedgerError(f"entry {entry.seq}: unknown actor {entry.actor!r}")
-    return _advance(state, principal, request)
+    return advance(state, principal, request, rulesets)
 
 
 def _replay(
-    entries: Iterable[Entry], operator: str, *, stop_at_damage: bool
+    entries: Iterable[Entry], operator: str, rulesets: Rulesets, *, stop_at_damage: bool
 ) -> tuple[State, tuple[Problem, ...]]:
     """Fold ``entries`` into a fresh state; return it and the problems met.
 
@@ -1298,7 +1180,7 @@ def _replay(
                 if stop_at_damage:
                     break
         try:
-            record = _replayed_record(state, entry) if kind in CYCLE_TYPES else None
+            record = _replayed_record(state, entry, rulesets) if kind in CYCLE_TYPES else None
             apply(state, entry, record)
         except Exception as exc:  # an audit of untrusted data reports, never raises
             problems.append(

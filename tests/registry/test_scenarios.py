@@ -7,7 +7,11 @@ entity, and a registered project whose monitoring period has a JC issuance decis
 
 from __future__ import annotations
 
+import pytest
 from registry_world import code_of, issue, req, serials, world
+
+from jcm.core.ruleset import DEFAULT_RULESETS, Ruleset
+from jcm.errors import JcmError
 
 
 def test_scenario_1_happy_path() -> None:
@@ -269,3 +273,12 @@ def test_scenario_2_first_transfer_needs_the_hosts_authorization() -> None:
     back = {"type": "transfer", "from": "GOJ", "to": "MNG-GOV", "quantity": 10}
     assert reg.submit(back, "jcma").fee == 0  # credits that already left their host move on
     assert reg.verify() == ()
+
+
+def test_a_partners_own_public_input_period_applies() -> None:
+    """Keeps a PDD's public input open for the partner's own period (rules.md §2.4 rulesets)."""
+    longer = DEFAULT_RULESETS.with_ruleset(Ruleset("MNG", "2024", pdd_public_input_days=45))
+    with pytest.raises(JcmError) as info:
+        world(rulesets=longer)  # closes public input after 31 days
+    assert info.value.code == "PUBLIC_INPUT_OPEN"
+    assert world().verify() == ()  # 31 days suffice under the default 30 (rules.md §2.4 [M])

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from jcm.core.ruleset import DEFAULT_RULESETS, Rulesets
 from jcm.errors import JcmError
 from jcm.registry import Registry
 
@@ -43,9 +44,10 @@ def world(
     project: str = "MN010",
     period: dict[str, str] = PERIOD,
     authorize: bool = True,
+    rulesets: Rulesets = DEFAULT_RULESETS,
 ) -> Registry:
     """A registry with both Parties, principals, accounts and a decided issuance of ``project``."""
-    reg = Registry(clock=Clock())
+    reg = Registry(clock=Clock(), rulesets=rulesets)
     quantities = quantities or {"2023": 1000}
     verified = sum(quantities.values())
     vintages = [int(y) for y in quantities]
