@@ -884,6 +884,15 @@ class _Work:
                 acquiring_party=to_party,
             )
         )
+        self.acquired(itmo, auth, on, from_party, to_party)
+        return attrs.evolve(
+            s, first_transfer=FirstTransfer(on, auth.id, auth.version, sub, to_party)
+        )
+
+    def acquired(
+        self, itmo: ItmoBlock, auth: Authorization, on: dt.date, from_party: str, to_party: str
+    ) -> None:
+        """The ``Acquisition`` row of the acquiring Party for an international transfer."""
         self.add(
             Action(
                 on,
@@ -896,9 +905,6 @@ class _Work:
                 auth.version,
                 transferring_party=from_party,
             )
-        )
-        return attrs.evolve(
-            s, first_transfer=FirstTransfer(on, auth.id, auth.version, sub, to_party)
         )
 
     def moved(
@@ -918,19 +924,7 @@ class _Work:
                 acquiring_party=to_party,
             )
         )
-        self.add(
-            Action(
-                on,
-                ActionType.ACQUISITION,
-                None,
-                to_party,
-                self.registry_of(to_party),
-                itmo,
-                auth.id,
-                auth.version,
-                transferring_party=from_party,
-            )
-        )
+        self.acquired(itmo, auth, on, from_party, to_party)
 
 
 def replay(
