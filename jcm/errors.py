@@ -18,6 +18,7 @@ Each class also inherits the matching built-in exception (``ValueError``, ``KeyE
 from __future__ import annotations
 
 import enum
+import reprlib
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -44,8 +45,19 @@ __all__ = [
 ]
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel = 3
+_REPR.maxstring = 60
+_REPR.maxother = 60
+_REPR.maxlong = 40
+
+
 def _short(value: object, limit: int = 80) -> str:
-    text = repr(value)
+    """A bounded ``repr`` of ``value``: deeply nested or huge values never blow up a message."""
+    try:
+        text = _REPR.repr(value)
+    except Exception:  # a value whose repr fails is still named  # noqa: BLE001
+        text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

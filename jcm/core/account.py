@@ -13,7 +13,7 @@ import enum
 
 import attrs
 
-from jcm.core.validators import non_empty_text, party_code
+from jcm.core.validators import identifier, party_code
 
 __all__ = ["Account", "AccountKind"]
 
@@ -65,11 +65,11 @@ class Account:
         (rules.md §4.2, CWL-1949 [S]).
     """
 
-    id: str = attrs.field(validator=non_empty_text)
+    id: str = attrs.field(validator=identifier)
     party: str = attrs.field(validator=party_code)
-    registry: str = attrs.field(validator=non_empty_text)
+    registry: str = attrs.field(validator=identifier)
     kind: AccountKind = attrs.field(validator=attrs.validators.instance_of(AccountKind))
-    holder: str = attrs.field(validator=non_empty_text)
+    holder: str = attrs.field(validator=identifier)
     frozen: bool = False
 
     @property

@@ -40,6 +40,7 @@ from typing import Any, Final
 
 import attrs
 
+from jcm.core.first_transfer import Cover, FirstTransferMark
 from jcm.errors import InvalidValueError
 
 __all__ = [
@@ -238,6 +239,12 @@ class CreditBlock:
         Date of the issuance entry.
     issuance
         Id of the issuance (the journal entry that issued the block).
+    cover
+        The authorization version of the host that covers the credits (they are ITMOs), as
+        decided and recorded by the registry (:mod:`jcm.core.first_transfer`); ``None`` for
+        credits no authorization covers.
+    first_transfer
+        When and how the credits were first transferred, as recorded; ``None`` before.
     """
 
     registry: str
@@ -248,6 +255,8 @@ class CreditBlock:
     serials: SerialRange
     issued_on: dt.date
     issuance: str = attrs.field(validator=_block_validator)
+    cover: Cover | None = attrs.field(default=None, kw_only=True)
+    first_transfer: FirstTransferMark | None = attrs.field(default=None, kw_only=True)
 
     @property
     def quantity(self) -> int:
@@ -265,7 +274,15 @@ class CreditBlock:
             serials,
             self.issued_on,
             self.issuance,
+            cover=self.cover,
+            first_transfer=self.first_transfer,
         )
+
+    def relabel(
+        self, *, cover: Cover | None, first_transfer: FirstTransferMark | None
+    ) -> CreditBlock:
+        """The same credits with other Article 6 labels (a coverage or first transfer decided)."""
+        return attrs.evolve(self, cover=cover, first_transfer=first_transfer)
 
     def _with_range(self, start: int, end: int) -> CreditBlock:
         """:meth:`with_serials` without the validators, for a sub-range of a validated block.
@@ -282,6 +299,8 @@ class CreditBlock:
         _set(made, "serials", SerialRange._trusted(start, end))
         _set(made, "issued_on", self.issued_on)
         _set(made, "issuance", self.issuance)
+        _set(made, "cover", self.cover)
+        _set(made, "first_transfer", self.first_transfer)
         return made
 
     def same_lot(self, other: CreditBlock) -> bool:
@@ -294,6 +313,8 @@ class CreditBlock:
             and self.party == other.party
             and self.host_party == other.host_party
             and self.issued_on == other.issued_on
+            and self.cover == other.cover
+            and self.first_transfer == other.first_transfer
         )
 
     def can_merge(self, other: CreditBlock) -> bool:

@@ -14,6 +14,7 @@ from typing import Final
 
 import attrs
 
+from jcm.core.ids import check_identifier
 from jcm.errors import InvalidValueError
 
 __all__ = ["JAPAN", "PARTY_CODE", "Principal", "Role", "check_party_code"]
@@ -30,6 +31,10 @@ def check_party_code(field: str, value: object) -> str:
     if not isinstance(value, str) or not PARTY_CODE.match(value):
         raise InvalidValueError(field, value, "must be an ISO 3166-1 alpha-3 code such as 'JPN'")
     return value
+
+
+def _identifier(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    check_identifier(attribute.name, value)
 
 
 def _party_validator(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -62,7 +67,7 @@ class Principal:
         Committee is bilateral: its ``party`` is the partner country of the JC.
     """
 
-    id: str = attrs.field(validator=attrs.validators.min_len(1))
+    id: str = attrs.field(validator=_identifier)
     role: Role
     party: str | None = attrs.field(
         default=None,

@@ -28,7 +28,13 @@ from typing import Any, Final
 
 import attrs
 
-from jcm.core.validators import non_empty_text, optional_party_code, party_code, text
+from jcm.core.ids import check_identifier, check_text
+from jcm.core.validators import (
+    identifier,
+    optional_party_code,
+    party_code,
+    text,
+)
 from jcm.errors import InvalidValueError
 
 __all__ = ["ALLOCATION_TOTAL", "AllocationShare", "Participant", "Project", "check_allocation"]
@@ -51,14 +57,21 @@ def _share(_instance: object, attribute: attrs.Attribute[Any], value: object) ->
         )
 
 
+def _title(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    check_text(attribute.name, value)
+
+
+def _free_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    check_text(attribute.name, value, empty=True)
+
+
 def _participants(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, tuple) or not value:
         raise InvalidValueError(
             attribute.name, value, "must be a non-empty tuple of participant ids"
         )
     for index, item in enumerate(value):
-        if not isinstance(item, str) or not item.strip():
-            raise InvalidValueError(f"{attribute.name}[{index}]", item, "must be a non-empty id")
+        check_identifier(f"{attribute.name}[{index}]", item)
     if len(set(value)) != len(value):
         raise InvalidValueError(attribute.name, value, "must not name a participant twice")
 
@@ -77,7 +90,7 @@ class Participant:
         ISO alpha-3 code of the Party where it is established, if known.
     """
 
-    id: str = attrs.field(validator=non_empty_text)
+    id: str = attrs.field(validator=identifier)
     name: str = attrs.field(default="", validator=text)
     party: str | None = attrs.field(default=None, validator=optional_party_code)
 
@@ -98,7 +111,7 @@ class AllocationShare:
     """
 
     party: str = attrs.field(validator=party_code)
-    account: str = attrs.field(validator=non_empty_text)
+    account: str = attrs.field(validator=identifier)
     share: Decimal = attrs.field(validator=_share)
 
 
@@ -120,10 +133,10 @@ class Project:
         Ids of its project participants, at least one, each once.
     """
 
-    id: str = attrs.field(validator=non_empty_text)
+    id: str = attrs.field(validator=identifier)
     partner: str = attrs.field(validator=party_code)
-    title: str = attrs.field(validator=non_empty_text)
-    sector: str = attrs.field(validator=text)
+    title: str = attrs.field(validator=_title)
+    sector: str = attrs.field(validator=_free_text)
     participants: tuple[str, ...] = attrs.field(validator=_participants)
 
 

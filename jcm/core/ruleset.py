@@ -32,10 +32,27 @@ from typing import Any, Final
 
 import attrs
 
+from jcm.core.authorization import FirstTransferTrigger
+from jcm.core.ndc import Attribution
 from jcm.core.party import check_party_code
 from jcm.errors import InvalidValueError
 
-__all__ = ["DEFAULT_RULESET", "DEFAULT_RULESETS", "Ruleset", "Rulesets", "ruleset_for"]
+__all__ = [
+    "DEFAULT_RULESET",
+    "DEFAULT_RULESETS",
+    "Ruleset",
+    "RulesetRef",
+    "Rulesets",
+    "ruleset_for",
+]
+
+
+@attrs.frozen
+class RulesetRef:
+    """Which ruleset decided an entry: its partner (``None``: the defaults) and version."""
+
+    partner: str | None
+    version: str
 
 
 def _days(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -91,6 +108,14 @@ class Ruleset:
     crediting_period_max_years
         The longest crediting period, and the longest renewal of one [y]; ``None`` (the default)
         sets no limit, as none was retrieved (rules.md §2.5).
+    first_transfer_trigger
+        What first transfers NDC-authorized credits of the partner's projects
+        (:class:`~jcm.core.authorization.FirstTransferTrigger`; default: their issuance into the
+        acquiring Party's registry, docs/rules.md §9.6 [I]).
+    attribution
+        To which year the partner's first transfers are attributed in its emissions balance
+        (:class:`~jcm.core.ndc.Attribution`; default the year of the transfer, docs/rules.md
+        §7.4 [I]).
     """
 
     partner: str | None = attrs.field(validator=_optional_party)
@@ -101,6 +126,18 @@ class Ruleset:
     methodology_consideration_days: int = attrs.field(default=60, validator=_days)
     methodology_consideration_max_days: int = attrs.field(default=90, validator=_days)
     crediting_period_max_years: int | None = attrs.field(default=None, validator=_years)
+    first_transfer_trigger: FirstTransferTrigger = attrs.field(
+        default=FirstTransferTrigger.ON_ISSUANCE_TO_ACQUIRING_REGISTRY,
+        validator=attrs.validators.instance_of(FirstTransferTrigger),
+    )
+    attribution: Attribution = attrs.field(
+        default=Attribution.TRANSFER_YEAR, validator=attrs.validators.instance_of(Attribution)
+    )
+
+    @property
+    def ref(self) -> RulesetRef:
+        """The reference an entry records for the rules this ruleset decided."""
+        return RulesetRef(self.partner, self.version)
 
     def __attrs_post_init__(self) -> None:
         if self.methodology_consideration_max_days < self.methodology_consideration_days:

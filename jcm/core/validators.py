@@ -21,11 +21,18 @@ from typing import Any
 
 import attrs
 
+from jcm.core.ids import IDENTIFIER_MAX_LENGTH, TEXT_MAX_LENGTH, check_identifier, check_text
 from jcm.core.party import check_party_code
 from jcm.errors import InvalidValueError
 
 __all__ = [
+    "IDENTIFIER_MAX_LENGTH",
+    "TEXT_MAX_LENGTH",
     "Validator",
+    "check_identifier",
+    "check_text",
+    "identifier",
+    "optional_identifier",
     "date_value",
     "instance_of",
     "non_empty_text",
@@ -40,6 +47,16 @@ __all__ = [
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 """The signature of an attrs validator."""
+
+def identifier(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """The value is an identifier (:func:`check_identifier`)."""
+    check_identifier(attribute.name, value)
+
+
+def optional_identifier(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """The value is None or an identifier (:func:`check_identifier`)."""
+    if value is not None:
+        check_identifier(attribute.name, value)
 
 
 def instance_of(cls: type[Any], *, optional: bool = False) -> Validator:

@@ -1,6 +1,6 @@
 """The JCM registry: requests, the engine (the only writer), the journal, accounts and fees.
 
-One engine holds the registries of several Parties (ARCHITECTURE.md). Every request is checked,
+One engine holds the registries of several Parties (docs/architecture.md). Every request is checked,
 planned, appended to the hash-chained journal and only then applied::
 
     >>> reg = Registry()
@@ -11,11 +11,11 @@ planned, appended to the hash-chained journal and only then applied::
 Importing this package loads no store back-end (``sqlite3`` is imported when a file is opened).
 """
 
+from jcm.core.authorization import Authorization, Timeframe
+from jcm.core.fees import DEFAULT_FEE_SCHEDULES, FeeSchedule
 from jcm.registry.audit import HistoryRecord
-from jcm.registry.authorization import Authorization, Timeframe
 from jcm.registry.certificate import Certificate
 from jcm.registry.engine import Clock, Registry, RegistryView
-from jcm.registry.fees import DEFAULT_FEE_SCHEDULES, FeeSchedule
 from jcm.registry.receipt import Receipt, Rejection
 from jcm.registry.requests import (
     REQUEST_TYPES,

@@ -1,9 +1,9 @@
-"""Audits of a registry: the invariants of rules.md §4.5, state comparison, and history.
+"""Audits of a registry: the invariants of docs/rules.md §4.5, state comparison, and history.
 
 Audits collect; they never raise (STYLE.md). :func:`check_invariants` checks a state:
 
 1. **conservation**: for every (registry, project, vintage), the credits issued equal the sum of
-   the blocks held in all accounts (rules.md §4.5 invariant 1);
+   the blocks held in all accounts (docs/rules.md §4.5 invariant 1);
 2. **uniqueness**: serial ranges of one registry never overlap (invariant 2);
 
 and :func:`terminal_debit` reports an entry that debits a retirement or cancellation account
@@ -25,7 +25,9 @@ import attrs
 from jcm.core.account import AccountKind
 from jcm.core.credit import CreditBlock
 from jcm.errors import Problem
+from jcm.registry.issuance import IssueEffects
 from jcm.registry.journal import Entry
+from jcm.registry.moves import MOVE_TYPES, MoveEffects
 from jcm.registry.state import State
 
 __all__ = [
@@ -78,7 +80,7 @@ def check_invariants(state: State) -> tuple[Problem, ...]:
                 Problem(
                     "CONSERVATION",
                     f"registry {registry}, project {project}, vintage {vintage}: issued {issued} "
-                    f"but {present} held in accounts (rules.md §4.5 invariant 1)",
+                    f"but {present} held in accounts (docs/rules.md §4.5 invariant 1)",
                     subject=f"{registry}/{project}/{vintage}",
                 )
             )
@@ -90,7 +92,7 @@ def check_invariants(state: State) -> tuple[Problem, ...]:
                     Problem(
                         "SERIAL_OVERLAP",
                         f"registry {registry}: serials {s1}-{e1} ({a1}) and {s2}-{e2} ({a2}) "
-                        "overlap (rules.md §4.5 invariant 2)",
+                        "overlap (docs/rules.md §4.5 invariant 2)",
                         subject=f"{registry}:{s2}",
                     )
                 )
@@ -99,21 +101,20 @@ def check_invariants(state: State) -> tuple[Problem, ...]:
 
 def terminal_debit(state: State, entry: Entry) -> Problem | None:
     """A problem if ``entry`` debits a retirement or cancellation account (§4.5 invariant 3)."""
-    source = entry.effects.get("from") if entry.request.get("type") in _MOVES else None
-    if isinstance(source, str):
-        account = state.accounts.get(source)
-        kind = account.kind if account is not None else None
-        if kind is AccountKind.RETIREMENT or kind is AccountKind.CANCELLATION:  # kind.terminal
-            return Problem(
-                "TERMINAL_DEBITED",
-                f"entry {entry.seq}: debits the {kind.value} account {source} "
-                "(rules.md §4.5 invariant 3)",
-                subject=f"entry {entry.seq}",
-            )
+    if entry.type not in MOVE_TYPES:
+        return None
+    effects = entry.effects
+    source = effects.get("from") if isinstance(effects, dict) else effects.source
+    account = state.accounts.get(source) if isinstance(source, str) else None
+    kind = account.kind if account is not None else None
+    if kind is AccountKind.RETIREMENT or kind is AccountKind.CANCELLATION:  # kind.terminal
+        return Problem(
+            "TERMINAL_DEBITED",
+            f"entry {entry.seq}: debits the {kind.value} account {source} "
+            "(docs/rules.md §4.5 invariant 3)",
+            subject=f"entry {entry.seq}",
+        )
     return None
-
-
-_MOVES = frozenset({"transfer", "retire", "cancel"})
 
 
 def compare_states(live: State, replayed: State) -> tuple[Problem, ...]:
@@ -149,7 +150,7 @@ def compare_states(live: State, replayed: State) -> tuple[Problem, ...]:
             live.authorization_versions,
             replayed.authorization_versions,
         ),
-        ("first-transferred totals", live.first_transferred, replayed.first_transferred),
+        ("covered totals", live.covered, replayed.covered),
         ("fees", live.fees, replayed.fees),
     ]
     for name, a_map, b_map in simple:
@@ -213,14 +214,16 @@ class HistoryRecord:
 def _ranges(entry: Entry) -> list[tuple[str | None, str, int, int]]:
     """``(account credited, registry, start, end)`` of the ranges an entry moved or issued."""
     effects = entry.effects
-    kind = entry.request.get("type")
-    if kind in _MOVES:
-        to = effects.get("to")
-        return [(to, r, s, e) for r, s, e in effects.get("serials", ())]
-    if kind == "issue":
-        registry = effects.get("registry", "")
-        return [(a, registry, s, e) for a, _v, s, e in effects.get("blocks", ())]
+    if isinstance(effects, MoveEffects):
+        return [(effects.to, r, s, e) for r, s, e in effects.serials]
+    if isinstance(effects, IssueEffects):
+        return [(b.account, effects.registry, b.first, b.last) for b in effects.blocks]
     return []
+
+
+def _named_account(entry: Entry) -> str | None:
+    account = getattr(entry.effects, "account", None)
+    return account if isinstance(account, str) else None
 
 
 def history(
@@ -233,28 +236,24 @@ def history(
     """
     out: list[HistoryRecord] = []
     for entry in entries:
-        kind = str(entry.request.get("type"))
+        effects = entry.effects
+        moved = isinstance(effects, MoveEffects)
         ranges = _ranges(entry)
-        source = entry.effects.get("from") if kind in _MOVES else None
-        target: Any = entry.effects.get("to") if kind in _MOVES else None
+        source = effects.source if moved else None
+        target: str | None = effects.to if moved else None
         if account is not None:
-            named = {
-                entry.request.get("account"),
-                source,
-                target,
-                *(r[0] for r in ranges),
-            }
+            named = {_named_account(entry), source, target, *(r[0] for r in ranges)}
             if account not in named:
                 continue
-            chosen = [r for r in ranges if kind in _MOVES or r[0] == account]
-            if kind == "issue":
+            chosen = [r for r in ranges if moved or r[0] == account]
+            if isinstance(effects, IssueEffects):
                 target = account
         elif serial is not None:
             registry, number = serial
             chosen = [r for r in ranges if r[1] == registry and r[2] <= number <= r[3]]
             if not chosen:
                 continue
-            if kind == "issue":
+            if isinstance(effects, IssueEffects):
                 target = chosen[0][0]
         else:
             continue
@@ -262,11 +261,11 @@ def history(
             HistoryRecord(
                 entry.seq,
                 entry.at,
-                kind,
+                entry.type,
                 entry.actor,
                 entry.fee,
-                source if isinstance(source, str) else None,
-                target if isinstance(target, str) else None,
+                source,
+                target,
                 tuple((r[1], r[2], r[3]) for r in chosen),
                 sum(r[3] - r[2] + 1 for r in chosen),
             )

@@ -11,14 +11,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 
 from jcm.core.account import Account
 from jcm.core.credit import CreditBlock
+from jcm.core.party import Principal
+from jcm.errors import UnknownAccountError
+from jcm.registry.kind import Context, Decision, Kind
+from jcm.registry.permissions import HOLDING_ROLES, require_holder
+from jcm.registry.request_base import RequestBase, ident
+from jcm.registry.state import State
 
-__all__ = ["Certificate"]
+if TYPE_CHECKING:
+    from jcm.registry.journal import Entry
+
+__all__ = [
+    "REQUEST_CERTIFICATE",
+    "Certificate",
+    "CertificateEffects",
+    "RequestCertificateRequest",
+]
 
 
 @attrs.frozen
@@ -117,3 +131,50 @@ class Certificate:
                     )
                 )
         return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- the request
+
+
+@attrs.frozen
+class RequestCertificateRequest(RequestBase):
+    """Ask for a certificate of the account's records (書面の交付; actor: its holder)."""
+
+    type: ClassVar[str] = "request_certificate"
+    account: str = attrs.field(validator=ident)
+
+
+@attrs.frozen
+class CertificateEffects:
+    """The certificate issued (its JSON, :meth:`Certificate.to_json`), as of this entry."""
+
+    account: str
+    certificate: dict[str, Any]
+
+
+def _decide(ctx: Context, p: Principal, r: RequestCertificateRequest) -> Decision[CertificateEffects]:
+    state = ctx.state
+    account = state.accounts.get(r.account)
+    if account is None:
+        raise UnknownAccountError(
+            f"request_certificate: no account {r.account!r}", field="account", value=r.account
+        )
+    require_holder(p, account, r.type)
+    schedule, rules = ctx.fee_rules(account.party)
+    fee = schedule.certificate_fee() if schedule else 0
+    certificate = Certificate.of(account, state.holdings[account.id].blocks(), ctx.at, ctx.seq)
+    return Decision(CertificateEffects(account.id, certificate.to_json()), fee, rules)
+
+
+def _apply(_state: State, _e: CertificateEffects, _entry: Entry) -> None:
+    return None  # a statement changes nothing but the fees, which the fold books
+
+
+REQUEST_CERTIFICATE: Final = Kind(
+    "request_certificate",
+    RequestCertificateRequest,
+    CertificateEffects,
+    HOLDING_ROLES,
+    _decide,
+    _apply,
+)

@@ -2,27 +2,37 @@
 
 Design
 ------
-The journal is the truth of a registry (ARCHITECTURE.md, rule 3): the state is a fold of it, and a
-store keeps nothing else. Each accepted request becomes one :class:`Entry` that records *who*
-(``actor``), *when* (``at``, UTC), *what was asked* (``request``, the request's JSON incl. its
-``"type"``), *what the engine resolved* (``effects``: the blocks moved, split, issued, ...), the
-``fee`` in yen and the optional ``idempotency_key``.
+The journal is the truth of a registry (docs/architecture.md, rule 3): the state is a fold of it,
+and a store keeps nothing else. Each accepted request becomes one :class:`Entry` that records *who*
+(``actor``), *when* (``at``, UTC), *what was asked* (``request``, the request's journal form incl.
+its ``"type"``), *what the engine decided* (``effects``: the typed record of the request's kind,
+:mod:`jcm.registry.kind`), *under which rules* (``rules``: the ruleset, periods, fee schedule and
+first-transfer trigger applied), the ``fee`` in yen, the optional ``idempotency_key`` and the
+request's ``signature``.
 
-**Body.** An entry's ``body`` is the canonical JSON (keys sorted, no spaces, UTF-8, no NaN; the rule
-of :func:`jcm.serialization.canonical_json`) of all its fields except ``hash``::
+**Format version 2** (this one). An entry's ``body`` is the canonical JSON (keys sorted, no spaces,
+UTF-8, no NaN; the rule of :func:`jcm.serialization.canonical_json`) of all its fields except
+``hash``, with ``"v": 2``::
 
     {"actor":...,"at":"2026-01-05T09:00:00.000000Z","effects":{...},"fee":0,
-     "idempotency_key":null,"prev_hash":"000...000","request":{...},"seq":1}
+     "idempotency_key":null,"prev_hash":"000...000","request":{...},"rules":{},"seq":1,
+     "signature":null,"type":"add_party","v":2}
+
+Format version 1 (journals written before recorded decisions) has no ``rules``, ``signature``,
+``type`` and ``v``, and its effects are not the records of today's kinds; such an entry is read
+with ``version == 1`` and its raw effects, and :mod:`jcm.registry.legacy` turns it into today's
+records when it is folded. Nothing writes version 1 any more.
 
 The body is stored as written and never re-encoded: the hash is always recomputed from the *raw
 stored text*, so a change of a single byte anywhere in it is seen, and a reader never needs to
-reproduce the encoder to check it.
+reproduce the encoder to check it. Bodies are parsed with ``orjson`` (several times faster than
+the standard library's decoder; the text is the same JSON).
 
 **Chain.** ``hash = sha256((prev_hash + body).encode("utf-8")).hexdigest()``; the first entry's
 ``prev_hash`` is :data:`GENESIS_HASH` (64 zeros) and every later one is its predecessor's ``hash``.
 ``seq`` numbers entries 1, 2, 3, ... without gaps, and ``at`` never goes backwards.
 
-**Verification** (:func:`verify_chain`; :func:`verify_rows` on raw rows, faster; incrementally
+**Verification** (:func:`verify_chain`; :func:`verify_rows` on raw rows; incrementally
 :class:`ChainChecker`) walks the entries in order and reports, as :class:`jcm.errors.Problem`
 values whose ``subject`` is ``"entry N"``:
 
@@ -39,15 +49,21 @@ values whose ``subject`` is ``"entry N"``:
 Worked example. A two-entry journal, then one byte of the first body changed::
 
     >>> import datetime as dt
+    >>> from jcm.registry.kinds import KINDS
+    >>> from jcm.registry.setup import AddPartyEffects
+    >>> from jcm.core.ndc import NdcPeriod
     >>> t = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
-    >>> e1 = make_entry(seq=1, at=t, actor="operator", request={"type": "add_party"},
-    ...                 effects={}, fee=0, idempotency_key=None, prev_hash=GENESIS_HASH)
-    >>> e2 = make_entry(seq=2, at=t, actor="operator", request={"type": "add_principal"},
-    ...                 effects={}, fee=0, idempotency_key=None, prev_hash=e1.hash)
-    >>> verify_chain([e1, e2])
+    >>> effects = AddPartyEffects("JPN", "JPN01", "jcma", (NdcPeriod(2021, 2030),))
+    >>> request = {"type": "add_party", "party": "JPN", "registry_id": "JPN01",
+    ...            "administrator": "jcma"}
+    >>> e1 = seal(seq=1, at=t, actor="operator", kind=KINDS["add_party"], request=request,
+    ...           effects=effects, prev_hash=GENESIS_HASH)
+    >>> e1.body[:60]
+    '{"actor":"operator","at":"2026-01-05T09:00:00.000000Z","effe'
+    >>> verify_chain([e1])
     ()
-    >>> bad = entry_from_stored(1, e1.body.replace("add_party", "add_partx"), e1.prev_hash, e1.hash)
-    >>> [(p.code, p.subject) for p in verify_chain([bad, e2])]
+    >>> bad = entry_from_stored(1, e1.body.replace("JPN01", "JPN02"), e1.prev_hash, e1.hash)
+    >>> [(p.code, p.subject) for p in verify_chain([bad])]
     [('HASH_MISMATCH', 'entry 1')]
 
 Changing the stored ``hash`` of entry 1 instead is reported twice: ``HASH_MISMATCH`` at entry 1 and
@@ -56,19 +72,13 @@ entry 2 the first: ``SEQUENCE_GAP`` and ``CHAIN_BROKEN`` at entry 2.
 
 Limits. A chain check sees any change *inside* the journal, but not the removal of its last
 entries (a shorter journal is a sound journal) nor a rewrite that re-hashes every later entry; the
-state folded from the journal (``verify_rows(rows, tip=...)``) or a copy of the last hash kept
-elsewhere catches those. The time of an entry whose hash does not match is not trusted, so it is
-not compared with the next entry's.
+state folded from the journal (``verify_rows(rows, tip=...)``), a copy of the last hash kept
+elsewhere, or a signed checkpoint catches those. The time of an entry whose hash does not match
+is not trusted, so it is not compared with the next entry's.
 
 Reading never trusts the medium: :func:`entry_from_stored` turns any row into an :class:`Entry`,
 and an unreadable one carries its :attr:`Entry.defect` for the checker to report, so an audit of a
-damaged file returns problems instead of raising. Replay uses :func:`checked`, which raises
-:class:`ChainError` at the first problem, in the same single pass.
-
-An entry's ``request`` and ``effects`` are JSON-like values (dicts with ``str`` keys, lists, str,
-int, float, bool, None). They are the very objects given to :func:`make_entry` (not copies, for
-speed): callers must not change them afterwards. Tuples are written as lists and so come back as
-lists when read from a store.
+damaged file returns problems instead of raising.
 """
 
 from __future__ import annotations
@@ -76,44 +86,65 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Final
 
 import attrs
+import orjson
 
+from jcm.core.authorization import FirstTransferTrigger
+from jcm.core.fees import FeeScheduleRef
+from jcm.core.ruleset import RulesetRef
 from jcm.errors import InvalidValueError, JcmError, Problem
+from jcm.registry.kind import NO_RULES, Kind, Rules
+from jcm.registry.kinds import KINDS
+from jcm.registry.state import GENESIS_HASH
+from jcm.serialization import converter
 
 __all__ = [
+    "FORMAT_VERSION",
     "GENESIS_HASH",
     "ChainChecker",
     "ChainError",
     "Entry",
     "checked",
+    "effects_json",
     "entry_from_stored",
     "entry_hash",
-    "make_entry",
+    "rules_json",
+    "seal",
     "verify_chain",
     "verify_rows",
 ]
 
-GENESIS_HASH: Final = "0" * 64
-"""The ``prev_hash`` of the first entry of every journal."""
+FORMAT_VERSION: Final = 2
+"""The entry format written today (see the module docstring)."""
 
-_HEX64: Final = re.compile(r"[0-9a-f]{64}")
-_BODY_KEYS: Final = frozenset(
+_V2_KEYS: Final = frozenset(
+    {
+        "actor",
+        "at",
+        "effects",
+        "fee",
+        "idempotency_key",
+        "prev_hash",
+        "request",
+        "rules",
+        "seq",
+        "signature",
+        "type",
+        "v",
+    }
+)
+_V1_KEYS: Final = frozenset(
     {"actor", "at", "effects", "fee", "idempotency_key", "prev_hash", "request", "seq"}
 )
 _EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
+
 # The rule of jcm.serialization.canonical_json (keys sorted, compact, UTF-8, no NaN), with one
 # encoder built once: JSONEncoder.encode builds a new C encoder at every call, which costs as
 # much as the encoding of a small entry, so the hot path calls a C encoder made here directly.
-_ENCODER: Final = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-)
-
-
 def _not_json(value: object) -> Any:
     raise TypeError(f"a {type(value).__name__} is not a JSON value")
 
@@ -121,7 +152,10 @@ def _not_json(value: object) -> Any:
 def _make_canonical() -> Callable[[Any], str]:
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:  # pragma: no cover - CPython always has the C encoder
-        return _ENCODER.encode
+        encoder = json.JSONEncoder(
+            sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        )
+        return encoder.encode
     # (markers, default, encoder, indent, key_separator, item_separator, sort_keys, skipkeys,
     #  allow_nan); markers=None: no cycle check (a cycle ends in RecursionError instead).
     encode = make(
@@ -136,7 +170,6 @@ def _make_canonical() -> Callable[[Any], str]:
 
 _canonical: Final = _make_canonical()
 _string: Final[Callable[[str], str]] = json.encoder.encode_basestring
-_scan: Final[Callable[[str, int], tuple[Any, int]]] = json.decoder.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 def entry_hash(prev_hash: str, body: str) -> str:
@@ -163,9 +196,9 @@ def _format_at(at: dt.datetime) -> str:
 
 @attrs.frozen
 class Entry:
-    """One journal entry: an accepted request, what the engine resolved, and its chain links.
+    """One journal entry: an accepted request, what the engine decided, and its chain links.
 
-    Build new entries with :func:`make_entry` and read stored ones with :func:`entry_from_stored`;
+    Build new entries with :func:`seal` and read stored ones with :func:`entry_from_stored`;
     both fill ``body`` and ``hash`` consistently (see the module docstring).
 
     Parameters
@@ -176,20 +209,29 @@ class Entry:
         When the entry was made (timezone-aware, UTC).
     actor
         The principal who made the request.
+    type
+        The request's type (``"transfer"``).
     request
-        The request as unstructured JSON, including its ``"type"``.
+        The request's journal form (JSON, including its ``"type"``).
     effects
-        What the engine resolved (JSON-like); replay applies these.
+        What the engine decided: the effects record of the request's kind (for a format-1
+        entry, its raw JSON; :mod:`jcm.registry.legacy` reads it).
+    rules
+        The rules the entry was decided under.
     fee
         The fee charged [JPY].
     idempotency_key
         The request's idempotency key, if any.
+    signature
+        The request's signature (hex), if it carried one.
     prev_hash
         The previous entry's ``hash`` (:data:`GENESIS_HASH` for entry 1).
     hash
         ``sha256((prev_hash + body).encode()).hexdigest()`` as stored.
     body
         Canonical JSON of every field but ``hash``, exactly as stored.
+    version
+        The entry format (:data:`FORMAT_VERSION` for entries written today).
     defect
         For an entry read from a store: why its body is unreadable (``BODY_UNREADABLE``) or
         disagrees with its row (``ROW_MISMATCH``); ``None`` for a sound entry. The other fields of
@@ -199,87 +241,134 @@ class Entry:
     seq: int
     at: dt.datetime
     actor: str
+    type: str
     request: dict[str, Any]
-    effects: dict[str, Any]
+    effects: Any
+    rules: Rules
     fee: int
     idempotency_key: str | None
+    signature: str | None
     prev_hash: str
     hash: str
     body: str
+    version: int = FORMAT_VERSION
     defect: Problem | None = None
-
-    @property
-    def type(self) -> str | None:
-        """The request's ``"type"`` (``"transfer"``, ``"issue"``, ...), if the request has one."""
-        value = self.request.get("type")
-        return value if isinstance(value, str) else None
 
     def row(self) -> tuple[int, str, str, str]:
         """The stored form ``(seq, body, prev_hash, hash)``, as a store keeps it."""
         return (self.seq, self.body, self.prev_hash, self.hash)
 
+    def effects_json(self) -> dict[str, Any]:
+        """The effects as JSON (the keys of a receipt, and of ``tail --json``)."""
+        if self.version != FORMAT_VERSION:
+            return dict(self.effects) if isinstance(self.effects, dict) else {}
+        kind = KINDS[self.type]
+        return effects_json(kind, self.effects)
 
-def _non_string_key(value: Any) -> object:
-    """The first dict key that is not a ``str`` inside ``value``, or ``None``.
 
-    ``json`` would silently write an ``int`` key as a string, and the entry read back would then
-    differ from the one the engine applied; so such keys are refused up front.
-    """
-    kind = type(value)
-    if kind is dict:
-        for key, item in value.items():
-            if type(key) is not str:
-                return key if key is not None else "null"
-            item_kind = type(item)
-            if item_kind is dict or item_kind is list or item_kind is tuple:
-                found = _non_string_key(item)
-                if found is not None:
-                    return found
-    elif kind is list or kind is tuple:
-        for item in value:
-            item_kind = type(item)
-            if item_kind is dict or item_kind is list or item_kind is tuple:
-                found = _non_string_key(item)
-                if found is not None:
-                    return found
-    return None
+def effects_json(kind: Kind[Any], effects: Any) -> dict[str, Any]:
+    """The JSON of ``effects`` of ``kind`` (its hand-written encoder, or the converter's)."""
+    encode = kind.encode
+    if encode is not None:
+        return encode(effects)
+    data: dict[str, Any] = converter().unstructure(effects, unstructure_as=kind.effects)
+    return data
+
+
+def rules_json(rules: Rules) -> dict[str, Any]:
+    """The JSON of a rules record; fields left unset are omitted (``{}`` for none)."""
+    if rules is NO_RULES:
+        return {}
+    data: dict[str, Any] = {}
+    if rules.ruleset is not None:
+        data["ruleset"] = {"partner": rules.ruleset.partner, "version": rules.ruleset.version}
+    if rules.periods:
+        data["periods"] = dict(rules.periods)
+    if rules.fee_schedule is not None:
+        data["fee_schedule"] = {
+            "party": rules.fee_schedule.party,
+            "valid_from": rules.fee_schedule.valid_from.isoformat(),
+        }
+    if rules.first_transfer_trigger is not None:
+        data["first_transfer_trigger"] = rules.first_transfer_trigger.value
+    return data
+
+
+_RULES_CACHE: dict[str, Rules] = {}
+
+
+def _rules(data: Mapping[str, Any]) -> Rules:
+    if not data:
+        return NO_RULES
+    key = _canonical(data)
+    found = _RULES_CACHE.get(key)
+    if found is not None:
+        return found
+    ruleset = data.get("ruleset")
+    fees = data.get("fee_schedule")
+    trigger = data.get("first_transfer_trigger")
+    periods = data.get("periods") or {}
+    unknown = set(data) - {"ruleset", "periods", "fee_schedule", "first_transfer_trigger"}
+    if unknown:
+        raise ValueError(f"unknown rules {sorted(unknown)}")
+    found = Rules(
+        None if ruleset is None else RulesetRef(ruleset["partner"], ruleset["version"]),
+        tuple((str(k), int(v)) for k, v in periods.items()),
+        None
+        if fees is None
+        else FeeScheduleRef(fees["party"], dt.date.fromisoformat(fees["valid_from"])),
+        None if trigger is None else FirstTransferTrigger(trigger),
+    )
+    if len(_RULES_CACHE) < 256:
+        _RULES_CACHE[key] = found
+    return found
 
 
 def _invalid(field: str, value: object, rule: str) -> InvalidValueError:
     return InvalidValueError(field, value, rule, code="INVALID_ENTRY")
 
 
-def make_entry(
+_last_at: list[tuple[dt.datetime, str]] = [(_EPOCH, _format_at(_EPOCH))]
+"""The last ``at`` the engine formatted and its text (a clock often repeats its time)."""
+
+
+def seal(
     *,
     seq: int,
     at: dt.datetime,
     actor: str,
+    kind: Kind[Any],
     request: dict[str, Any],
-    effects: dict[str, Any],
-    fee: int,
-    idempotency_key: str | None,
+    effects: Any,
     prev_hash: str,
+    rules: Rules = NO_RULES,
+    fee: int = 0,
+    idempotency_key: str | None = None,
+    signature: str | None = None,
+    effects_data: dict[str, Any] | None = None,
 ) -> Entry:
-    """Build the next journal entry: its canonical body and its chain hash.
+    """Build the next journal entry: its canonical body (format 2) and its chain hash.
 
     Parameters
     ----------
     seq
         Position in the journal (>= 1).
     at
-        Timezone-aware time of the entry; converted to UTC. Stored to the microsecond.
+        Timezone-aware time of the entry; converted to UTC, stored to the microsecond.
     actor
         The principal who made the request (non-empty).
+    kind
+        The request's kind; its ``type`` is the entry's.
     request
-        The request as JSON-like data, incl. ``"type"``; keys must be strings.
+        The request's journal form (plain JSON with ``str`` keys).
     effects
-        What the engine resolved, JSON-like; keys must be strings.
-    fee
-        Fee charged [JPY], an integer >= 0.
-    idempotency_key
-        The request's idempotency key, or ``None``.
+        The effects record of ``kind``.
     prev_hash
         The previous entry's ``hash``, or :data:`GENESIS_HASH` for ``seq == 1``.
+    rules, fee, idempotency_key, signature
+        The rules applied, the fee [JPY], the request's key and signature.
+    effects_data
+        The JSON of ``effects`` when the caller has it already (:func:`effects_json`).
 
     Returns
     -------
@@ -290,84 +379,18 @@ def make_entry(
     ------
     jcm.errors.InvalidValueError
         With code ``INVALID_ENTRY``, naming the field, when a field has the wrong type or range,
-        or ``request``/``effects`` is not plain JSON (NaN, a date, a set, a non-string key ...).
+        or the request is not plain JSON (NaN, a date, a non-string key, too deep ...).
     """
-    # Exact type checks (a bool is not an int here; a dict subclass is not plain JSON).
     if type(seq) is not int or seq < 1:
         raise _invalid("seq", seq, "must be an integer >= 1")
     if not isinstance(at, dt.datetime) or at.utcoffset() is None:
         raise _invalid("at", at, "must be a timezone-aware datetime")
-    if at.tzinfo is not dt.UTC:
-        at = at.astimezone(dt.UTC)
     if type(actor) is not str or not actor:
         raise _invalid("actor", actor, "must be a non-empty string")
-    if type(request) is not dict:
-        raise _invalid("request", request, "must be a JSON object (dict)")
-    if type(effects) is not dict:
-        raise _invalid("effects", effects, "must be a JSON object (dict)")
     if type(fee) is not int or fee < 0:
         raise _invalid("fee", fee, "must be an integer >= 0 [JPY]")
-    if idempotency_key is not None and type(idempotency_key) is not str:
-        raise _invalid("idempotency_key", idempotency_key, "must be a string or null")
-    if not isinstance(prev_hash, str) or not _HEX64.fullmatch(prev_hash):
-        raise _invalid("prev_hash", prev_hash, "must be 64 lowercase hex digits")
     if (seq == 1) != (prev_hash == GENESIS_HASH):
         raise _invalid("prev_hash", prev_hash, "is GENESIS_HASH exactly for entry 1")
-    try:
-        bad_key = _non_string_key(request)
-        if bad_key is not None:
-            raise _invalid("request", bad_key, "every key of a JSON object must be a string")
-        bad_key = _non_string_key(effects)
-        if bad_key is not None:
-            raise _invalid("effects", bad_key, "every key of a JSON object must be a string")
-    except RecursionError:
-        raise _invalid("request", request, "request and effects are nested too deeply") from None
-    # The canonical JSON of the eight fields, written in their sorted order around the canonical
-    # JSON of request and effects: the same text as canonical_json({...}), for less work. The
-    # at text, the hex prev_hash and the integers need no escaping.
-    try:
-        body = (
-            f'{{"actor":{_string(actor)},"at":"{_format_at(at)}","effects":{_canonical(effects)},'
-            f'"fee":{fee},"idempotency_key":'
-            f"{'null' if idempotency_key is None else _string(idempotency_key)},"
-            f'"prev_hash":"{prev_hash}","request":{_canonical(request)},"seq":{seq}}}'
-        )
-        digest = hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
-    except (TypeError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
-        raise _invalid(
-            "request", request, f"request and effects must be plain JSON: {exc}"
-        ) from None
-    except RecursionError:
-        raise _invalid("request", request, "request and effects are nested too deeply") from None
-    return Entry(seq, at, actor, request, effects, fee, idempotency_key, prev_hash, digest, body)
-
-
-_last_at: list[tuple[dt.datetime, str]] = [(_EPOCH, _format_at(_EPOCH))]
-"""The last ``at`` the engine formatted and its text (a clock often repeats its time)."""
-
-
-def _trusted_entry(
-    *,
-    seq: int,
-    at: dt.datetime,
-    actor: str,
-    request: dict[str, Any],
-    effects: dict[str, Any],
-    fee: int,
-    idempotency_key: str | None,
-    prev_hash: str,
-) -> Entry:
-    """:func:`make_entry` for the engine's own entries: the same body and hash, fewer checks.
-
-    Private to :mod:`jcm.registry.engine`, which calls it only with values it built itself:
-    ``seq`` and ``prev_hash`` from its state, ``at`` from its clock (aware, checked), the actor a
-    known principal, the fee an integer from a fee schedule, the request in its journal form and
-    effects it planned (JSON of ``str`` keys). So the field checks of :func:`make_entry` are
-    skipped; the encoder still refuses any value that is not plain JSON (``INVALID_ENTRY``). The
-    text is the very text :func:`make_entry` writes (the tests check both against each other).
-    """
-    if type(fee) is not int or fee < 0:  # a fee schedule is the caller's code
-        raise _invalid("fee", fee, "must be an integer >= 0 [JPY]")
     if at.tzinfo is not dt.UTC:
         at = at.astimezone(dt.UTC)
     cached = _last_at[0]
@@ -376,21 +399,37 @@ def _trusted_entry(
     else:
         at_text = _format_at(at)
         _last_at[0] = (at, at_text)
+    data = effects_json(kind, effects) if effects_data is None else effects_data
     try:
         body = (
-            f'{{"actor":{_string(actor)},"at":"{at_text}","effects":{_canonical(effects)},'
+            f'{{"actor":{_string(actor)},"at":"{at_text}","effects":{_canonical(data)},'
             f'"fee":{fee},"idempotency_key":'
             f"{'null' if idempotency_key is None else _string(idempotency_key)},"
-            f'"prev_hash":"{prev_hash}","request":{_canonical(request)},"seq":{seq}}}'
+            f'"prev_hash":"{prev_hash}","request":{_canonical(request)},'
+            f'"rules":{_canonical(rules_json(rules))},"seq":{seq},"signature":'
+            f"{'null' if signature is None else _string(signature)},"
+            f'"type":{_string(kind.type)},"v":{FORMAT_VERSION}}}'
         )
         digest = hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
-    except (TypeError, ValueError) as exc:
-        raise _invalid(
-            "request", request, f"request and effects must be plain JSON: {exc}"
-        ) from None
+    except (TypeError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
+        raise _invalid("request", request, f"the request must be plain JSON: {exc}") from None
     except RecursionError:
-        raise _invalid("request", request, "request and effects are nested too deeply") from None
-    return Entry(seq, at, actor, request, effects, fee, idempotency_key, prev_hash, digest, body)
+        raise _invalid("request", request, "the request is nested too deeply") from None
+    return Entry(
+        seq,
+        at,
+        actor,
+        kind.type,
+        request,
+        effects,
+        rules,
+        fee,
+        idempotency_key,
+        signature,
+        prev_hash,
+        digest,
+        body,
+    )
 
 
 def _unreadable(row: tuple[int, str, str, str], field: str, why: str) -> Entry:
@@ -401,21 +440,47 @@ def _unreadable(row: tuple[int, str, str, str], field: str, why: str) -> Entry:
         field=field,
         subject=f"entry {seq}",
     )
-    return Entry(seq, _EPOCH, "", {}, {}, 0, None, prev_hash, stored_hash, body, problem)
+    return Entry(
+        seq, _EPOCH, "", "", {}, {}, NO_RULES, 0, None, None, prev_hash, stored_hash, body,
+        FORMAT_VERSION, problem,
+    )  # fmt: skip
 
 
 _read_at: list[tuple[str, dt.datetime]] = [(_format_at(_EPOCH), _EPOCH)]
 """The last ``at`` text :func:`entry_from_stored` read and its time."""
 
 
+def _parse_at(text: object) -> dt.datetime | None:
+    cached = _read_at[0]
+    if cached[0] == text:
+        return cached[1]  # consecutive entries often share their time
+    try:
+        parsed = dt.datetime.fromisoformat(text) if type(text) is str else None
+    except ValueError:
+        return None
+    if parsed is None or parsed.utcoffset() is None:
+        return None
+    at = parsed if parsed.tzinfo is dt.UTC else parsed.astimezone(dt.UTC)
+    _read_at[0] = (text, at)  # type: ignore[assignment]
+    return at
+
+
+def decode_effects(kind: Kind[Any], data: Mapping[str, Any]) -> Any:
+    """The effects record of ``kind`` from its JSON (raises on JSON that is not one)."""
+    decode = kind.decode
+    if decode is not None:
+        return decode(data)
+    return converter().structure(data, kind.effects)
+
+
 def entry_from_stored(seq: int, body: object, prev_hash: object, hash: object) -> Entry:
     """Read one stored row into an :class:`Entry`, trusting nothing.
 
     The body is parsed but not checked against ``hash`` (that is :func:`verify_chain`'s job). A
-    body that is not a JSON object with the entry's fields and types gives an entry whose
-    ``defect`` is a ``BODY_UNREADABLE`` problem; a body whose ``seq`` or ``prev_hash`` disagrees
-    with the row gives a ``ROW_MISMATCH`` defect (the entry then carries the row's values). This
-    function never raises for bad data (text that is not ``str`` is read with ``repr``).
+    body that is not a JSON object with the entry's fields and types (or whose effects are not a
+    record of its type) gives an entry whose ``defect`` is a ``BODY_UNREADABLE`` problem; a body
+    whose ``seq`` or ``prev_hash`` disagrees with the row gives a ``ROW_MISMATCH`` defect (the
+    entry then carries the row's values). This function never raises for bad data.
 
     Parameters
     ----------
@@ -425,71 +490,72 @@ def entry_from_stored(seq: int, body: object, prev_hash: object, hash: object) -
         The stored body text (bytes are decoded as UTF-8).
     prev_hash, hash
         The row's stored chain links.
-
-    Returns
-    -------
-    Entry
-        The entry as stored, ``defect`` set when it cannot be sound.
     """
     if type(prev_hash) is not str:
-        prev_hash = prev_hash if isinstance(prev_hash, str) else repr(prev_hash)
+        prev_hash = repr(prev_hash)
     if type(hash) is not str:
-        hash = hash if isinstance(hash, str) else repr(hash)
-    if type(body) is str:
-        pass
-    elif isinstance(body, (bytes, bytearray, memoryview)):
-        raw = bytes(body)
-        try:
-            body = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            return _unreadable((seq, repr(raw), prev_hash, hash), "body", str(exc))
-    if not isinstance(body, str):
-        return _unreadable((seq, repr(body), prev_hash, hash), "body", "not text")
+        hash = repr(hash)
+    if type(body) is not str:
+        if isinstance(body, (bytes, bytearray, memoryview)):
+            raw = bytes(body)
+            try:
+                body = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return _unreadable((seq, repr(raw), prev_hash, hash), "body", str(exc))
+        else:
+            return _unreadable((seq, repr(body), prev_hash, hash), "body", "not text")
+    text: str = body  # type: ignore[assignment]
+    row = (seq, text, prev_hash, hash)
     try:
-        data, end = _scan(body, 0)
-    except StopIteration:
-        return _unreadable((seq, body, prev_hash, hash), "body", "not JSON")
-    except (ValueError, RecursionError) as exc:
-        return _unreadable((seq, body, prev_hash, hash), "body", f"not JSON ({exc})")
-    if end != len(body):
-        return _unreadable((seq, body, prev_hash, hash), "body", "text after the JSON object")
-    if type(data) is not dict or data.keys() != _BODY_KEYS:
-        return _unreadable(
-            (seq, body, prev_hash, hash), "body", "not an object with the entry keys"
-        )
+        data = orjson.loads(text)
+    except (orjson.JSONDecodeError, RecursionError) as exc:
+        return _unreadable(row, "body", f"not JSON ({exc})")
+    if type(data) is not dict:
+        return _unreadable(row, "body", "not a JSON object")
+    keys = data.keys()
+    version = FORMAT_VERSION if keys == _V2_KEYS else 1 if keys == _V1_KEYS else 0
+    if version == 0:
+        return _unreadable(row, "body", "not an object with the entry keys")
     actor = data["actor"]
-    at_text = data["at"]
     request = data["request"]
-    effects = data["effects"]
+    raw_effects = data["effects"]
     fee = data["fee"]
     key = data["idempotency_key"]
     body_seq = data["seq"]
     body_prev = data["prev_hash"]
-    # JSON gives exactly str, dict, int (a bool is not an int here), so exact type checks.
     if type(actor) is not str:
-        return _unreadable((seq, body, prev_hash, hash), "actor", "actor is not a string")
-    if type(request) is not dict or type(effects) is not dict:
-        return _unreadable((seq, body, prev_hash, hash), "request", "request/effects not objects")
-    if type(fee) is not int:
-        return _unreadable((seq, body, prev_hash, hash), "fee", "fee is not an integer")
+        return _unreadable(row, "actor", "actor is not a string")
+    if type(request) is not dict or type(raw_effects) is not dict:
+        return _unreadable(row, "request", "request/effects not objects")
+    if type(fee) is not int or fee < 0:
+        return _unreadable(row, "fee", "fee is not an integer >= 0")
     if key is not None and type(key) is not str:
-        return _unreadable((seq, body, prev_hash, hash), "idempotency_key", "key is not a string")
+        return _unreadable(row, "idempotency_key", "key is not a string")
     if type(body_seq) is not int:
-        return _unreadable((seq, body, prev_hash, hash), "seq", "seq is not an integer")
-    cached = _read_at[0]
-    if cached[0] == at_text:
-        at = cached[1]  # consecutive entries often share their time
-    else:
+        return _unreadable(row, "seq", "seq is not an integer")
+    at = _parse_at(data["at"])
+    if at is None:
+        return _unreadable(row, "at", f"at {data['at']!r} is not a UTC time")
+    if version == FORMAT_VERSION:
+        kind_name = data["type"]
+        kind = KINDS.get(kind_name) if type(kind_name) is str else None
+        signature = data["signature"]
+        if kind is None or data["v"] != FORMAT_VERSION or request.get("type") != kind_name:
+            return _unreadable(row, "type", f"type {kind_name!r} is not a request type")
+        if signature is not None and type(signature) is not str:
+            return _unreadable(row, "signature", "signature is not a string")
         try:
-            parsed = dt.datetime.fromisoformat(at_text) if type(at_text) is str else None
-        except ValueError:
-            parsed = None
-        if parsed is None or parsed.utcoffset() is None:
+            effects = decode_effects(kind, raw_effects)
+            rules = _rules(data["rules"])
+        except Exception as exc:  # noqa: BLE001 - bad data is reported, never raised
             return _unreadable(
-                (seq, body, prev_hash, hash), "at", f"at {at_text!r} is not a UTC time"
+                row, "effects", f"the effects are not a {kind_name} record ({type(exc).__name__})"
             )
-        at = parsed if parsed.tzinfo is dt.UTC else parsed.astimezone(dt.UTC)
-        _read_at[0] = (at_text, at)
+    else:
+        kind_name = request.get("type")
+        if type(kind_name) is not str:
+            return _unreadable(row, "type", "the request has no type")
+        effects, rules, signature = raw_effects, NO_RULES, None
     defect = None
     if body_seq != seq or body_prev != prev_hash:
         field = "seq" if body_seq != seq else "prev_hash"
@@ -500,7 +566,10 @@ def entry_from_stored(seq: int, body: object, prev_hash: object, hash: object) -
             field=field,
             subject=f"entry {seq}",
         )
-    return Entry(seq, at, actor, request, effects, fee, key, prev_hash, hash, body, defect)
+    return Entry(
+        seq, at, actor, kind_name, request, effects, rules, fee, key, signature, prev_hash, hash,
+        text, version, defect,
+    )  # fmt: skip
 
 
 class ChainError(JcmError):
@@ -630,47 +699,37 @@ class ChainChecker:
     def check_row(
         self, seq: int, body: object, prev_hash: object, hash: object
     ) -> tuple[Problem, ...]:
-        """Check one stored row ``(seq, body, prev_hash, hash)`` without parsing all its JSON.
+        """Check one stored row ``(seq, body, prev_hash, hash)``, parsing only what the chain needs.
 
-        The same checks as :meth:`check`, reading ``at``, ``seq`` and ``prev_hash`` at their places
-        in a canonical body (keys sorted: ``{"actor":..,"at":"..",...,"prev_hash":"..",
-        "request":..,"seq":N}``); a row that is not in that form, or has a problem, is parsed in
-        full with :func:`entry_from_stored`. The rest of a body whose hash is right is not parsed
-        (see :func:`verify_rows`).
+        The same checks as :meth:`check` for a sound row (its ``seq``, ``prev_hash`` and ``at``
+        read from the parsed body, the hash recomputed from the raw text); a row with any problem
+        is read in full with :func:`entry_from_stored`, so its problems are the same.
         """
         if type(body) is not str or type(prev_hash) is not str or type(hash) is not str:
             return self.check(entry_from_stored(seq, body, prev_hash, hash))
-        at_start = body.find(',"at":"') + 7
-        seq_start = body.rfind(',"seq":') + 7
-        seq_text = body[seq_start:-1]
-        if (
-            at_start < 7
-            or seq_start < 7
-            or body[at_start + 27 : at_start + 28] != '"'
-            or not body.startswith('{"actor":"')
-            or not body.endswith("}")
-            or not (seq_text.isascii() and seq_text.isdigit())
-            or int(seq_text) != seq
-            or body.find(f',"prev_hash":"{prev_hash}","request":') < 0
-        ):
-            return self.check(entry_from_stored(seq, body, prev_hash, hash))
-        try:
-            at = dt.datetime.fromisoformat(body[at_start : at_start + 27])
-        except ValueError:
-            return self.check(entry_from_stored(seq, body, prev_hash, hash))
-        if at.tzinfo is not dt.UTC:
-            return self.check(entry_from_stored(seq, body, prev_hash, hash))
         if seq == self._expected_seq and prev_hash == self._prev_hash:
             try:
-                recomputed = hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
-            except UnicodeEncodeError:
-                recomputed = ""
-            last_at = self._last_at
-            if recomputed == hash and (last_at is None or at >= last_at):
-                self._prev_hash = hash
-                self._expected_seq = seq + 1
-                self._last_at = at
-                return ()
+                data = orjson.loads(body)
+                ok = (
+                    type(data) is dict
+                    and data.get("seq") == seq
+                    and data.get("prev_hash") == prev_hash
+                    and (data.keys() == _V2_KEYS or data.keys() == _V1_KEYS)
+                )
+            except (orjson.JSONDecodeError, RecursionError):
+                ok = False
+            at = _parse_at(data["at"]) if ok else None
+            if at is not None:
+                try:
+                    recomputed = hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+                except UnicodeEncodeError:
+                    recomputed = ""
+                last_at = self._last_at
+                if recomputed == hash and (last_at is None or at >= last_at):
+                    self._prev_hash = hash
+                    self._expected_seq = seq + 1
+                    self._last_at = at
+                    return ()
         return self.check(entry_from_stored(seq, body, prev_hash, hash))
 
 

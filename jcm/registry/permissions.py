@@ -1,4 +1,5 @@
-"""Who may make which registry request (API.md, "Registry requests"; ARCHITECTURE.md rule 4).
+"""Who may make which registry request (docs/api.md, "Registry requests"; docs/architecture.md
+rule 4). The roles of each request type are part of its kind (:mod:`jcm.registry.kinds`).
 
 Three questions, asked in the order of API.md's error precedence:
 
@@ -21,49 +22,18 @@ from jcm.errors import NotAuthorizedError
 
 __all__ = [
     "HOLDING_ROLES",
-    "ROLES",
     "require_admin_of",
     "require_holder",
     "require_principal",
     "require_role",
 ]
 
-_OP = Role.OPERATOR
 _ADMIN = Role.REGISTRY_ADMINISTRATOR
-_JC = Role.JOINT_COMMITTEE
-_TPE = Role.THIRD_PARTY_ENTITY
 _PP = Role.PROJECT_PARTICIPANT
 _HOLDER = Role.ACCOUNT_HOLDER
 
 HOLDING_ROLES: Final = frozenset({_ADMIN, _PP, _HOLDER})
 """Roles that may hold accounts and so apply to move credits or ask for certificates."""
-
-ROLES: Final[Mapping[str, frozenset[Role]]] = {
-    "add_party": frozenset({_OP}),
-    "add_principal": frozenset({_OP, _ADMIN}),
-    "open_account": frozenset({_ADMIN}),
-    "submit_pin": frozenset({_PP}),
-    "decide_no_objection": frozenset({_JC}),
-    "submit_pdd": frozenset({_PP}),
-    "start_public_input": frozenset({_JC}),
-    "close_public_input": frozenset({_JC}),
-    "submit_validation_report": frozenset({_TPE}),
-    "register_project": frozenset({_JC}),
-    "submit_monitoring_report": frozenset({_PP}),
-    "submit_verification_report": frozenset({_TPE}),
-    "request_issuance": frozenset({_PP}),
-    "decide_issuance": frozenset({_JC}),
-    "issue": frozenset({_ADMIN}),
-    "authorize": frozenset({_ADMIN}),
-    "transfer": HOLDING_ROLES,
-    "retire": HOLDING_ROLES,
-    "cancel": HOLDING_ROLES,
-    "freeze": frozenset({_ADMIN}),
-    "unfreeze": frozenset({_ADMIN}),
-    "request_certificate": HOLDING_ROLES,
-}
-"""The roles that may make each request type (API.md's table)."""
-
 
 def require_principal(principals: Mapping[str, Principal], actor: str) -> Principal:
     """The principal named ``actor``; an unknown actor may do nothing (``NOT_PERMITTED``)."""
@@ -74,14 +44,13 @@ def require_principal(principals: Mapping[str, Principal], actor: str) -> Princi
             code="NOT_PERMITTED",
             field="actor",
             value=actor,
-            rule="every request is made by a known principal (API.md)",
+            rule="every request is made by a known principal (docs/api.md)",
         )
     return principal
 
 
-def require_role(principal: Principal, request_type: str) -> None:
-    """Raise ``NOT_PERMITTED`` unless ``principal``'s role may make ``request_type``."""
-    allowed = ROLES[request_type]
+def require_role(principal: Principal, request_type: str, allowed: frozenset[Role]) -> None:
+    """Raise ``NOT_PERMITTED`` unless ``principal``'s role is one of ``allowed`` for the type."""
     if principal.role not in allowed:
         names = " or ".join(sorted(r.value for r in allowed))
         raise NotAuthorizedError(
@@ -90,7 +59,7 @@ def require_role(principal: Principal, request_type: str) -> None:
             code="NOT_PERMITTED",
             field="actor",
             value=principal.id,
-            rule=f"{request_type} is made by {names} (API.md)",
+            rule=f"{request_type} is made by {names} (docs/api.md)",
         )
 
 
@@ -102,7 +71,7 @@ def require_admin_of(principal: Principal, party: str, request_type: str) -> Non
             code="NOT_REGISTRY_ADMIN",
             field="actor",
             value=principal.id,
-            rule="only a Party's administrator acts in its registry (rules.md §4.4)",
+            rule="only a Party's administrator acts in its registry (docs/rules.md §4.4)",
         )
 
 

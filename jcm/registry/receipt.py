@@ -23,7 +23,7 @@ __all__ = ["Receipt", "Rejection"]
 
 @attrs.frozen
 class Receipt:
-    """An accepted request: its journal entry, its fee [JPY] and what the engine resolved.
+    """An accepted request: its journal entry, its fee [JPY] and what the engine decided.
 
     Parameters
     ----------
@@ -32,27 +32,37 @@ class Receipt:
     type
         The request's type (``"transfer"``).
     fee
-        The fee charged to the applicant [JPY] (rules.md §5 [SEED]).
-    effects
-        What the engine resolved (serials moved, accounts, the certificate, ...), as JSON.
+        The fee charged to the applicant [JPY] (docs/rules.md §5 [SEED]).
+    record
+        What the engine decided: the entry's typed effects (:mod:`jcm.registry.kind`).
     """
 
     entry: int
     type: str
     fee: int
-    effects: dict[str, Any] = attrs.field(eq=False, hash=False)
+    record: Any = attrs.field(eq=False, hash=False)
 
     ok = True
     """Always true for a receipt."""
 
+    @property
+    def effects(self) -> dict[str, Any]:
+        """What the engine decided (serials moved, accounts, the certificate, ...), as JSON."""
+        from jcm.registry.journal import effects_json  # noqa: PLC0415 (journal imports state)
+        from jcm.registry.kinds import KINDS  # noqa: PLC0415
+
+        if isinstance(self.record, dict):  # a format-1 entry's effects
+            return dict(self.record)
+        return effects_json(KINDS[self.type], self.record)
+
     def to_json(self) -> dict[str, Any]:
-        """``{"ok": true, "entry": N, "type": ..., "fee": yen, ...effects}`` (API.md)."""
+        """``{"ok": true, "entry": N, "type": ..., "fee": yen, ...effects}`` (docs/api.md)."""
         return {"ok": True, "entry": self.entry, "type": self.type, "fee": self.fee, **self.effects}
 
 
 @attrs.frozen
 class Rejection:
-    """A refused request and why; nothing changed (API.md).
+    """A refused request and why; nothing changed (docs/api.md).
 
     Parameters
     ----------
@@ -71,5 +81,5 @@ class Rejection:
         return self.error.code
 
     def to_json(self) -> dict[str, Any]:
-        """``{"ok": false, "error": {"code", "message"}}`` (API.md)."""
+        """``{"ok": false, "error": {"code", "message"}}`` (docs/api.md)."""
         return {"ok": False, "error": {"code": self.error.code, "message": self.error.message}}

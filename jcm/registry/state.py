@@ -2,13 +2,19 @@
 
 Design
 ------
-The state is what the journal says so far (ARCHITECTURE.md, rule 3): Parties and their
+The state is what the journal says so far (docs/architecture.md, rule 3): Parties and their
 registries, principals, accounts with their credit blocks, projects and monitoring periods,
-authorizations, the totals issued, fees paid and idempotency keys used. It is changed **only** by
-:func:`apply`, which reads one journal entry — the request and what the engine resolved for it
-(``effects``) — and cannot fail for an entry the engine planned against the same state. Opening a
-registry, ``as_of`` and ``verify`` all rebuild a state by applying entries one after another, so
-the live state and a replayed one are the same by construction.
+authorizations and what each covers, the totals issued, fees paid and idempotency keys used. It is
+changed **only** by the application of a journal entry's recorded effects
+(:func:`jcm.registry.fold.apply_entry`, each request kind's ``apply``), through the primitives of
+:class:`State` below. Opening a registry, ``as_of`` and ``verify`` all rebuild a state by applying
+entries one after another, so the live state and a replayed one are the same by construction.
+
+**Nothing half-applied.** The engine applies a new entry to the live state *before* it appends it
+to the store (an entry that does not apply cleanly is never appended), inside
+:meth:`State.begin` / :meth:`State.commit`: every primitive records how to undo itself, and
+:meth:`State.rollback` restores the state exactly when the append fails (a lost race with another
+writer, a full disk). Replay records nothing (no undo log), so it runs at full speed.
 
 **Holdings.** Each account keeps its blocks in a :class:`Holdings`: per issuing registry, three
 parallel lists sorted by serial, the first serials (for ``bisect``), the last serials and the lots
@@ -40,48 +46,32 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, MutableMapping
+from typing import Any, Final
 
 import attrs
 
 from jcm.core.account import Account, AccountKind
-from jcm.core.credit import CreditBlock, SerialRange
-from jcm.core.cycle import PeriodRecord, ProjectRecord, issuing_parties, record_issuance
-from jcm.core.nomenclature import DEFAULT_APPROACH
+from jcm.core.authorization import Authorization
+from jcm.core.credit import CreditBlock
+from jcm.core.cycle import PeriodRecord, ProjectRecord
+from jcm.core.ndc import NdcPeriod
 from jcm.core.party import Principal, Role
 from jcm.errors import RegistryError
-from jcm.registry.authorization import Authorization, Timeframe
-from jcm.registry.journal import GENESIS_HASH, Entry
 from jcm.registry.receipt import Receipt
 
 __all__ = [
-    "CYCLE_TYPES",
+    "GENESIS_HASH",
     "Holdings",
     "LedgerError",
     "PartyRecord",
     "Piece",
     "State",
-    "apply",
     "period_key",
 ]
 
-CYCLE_TYPES = frozenset(
-    {
-        "submit_pin",
-        "decide_no_objection",
-        "submit_pdd",
-        "start_public_input",
-        "close_public_input",
-        "submit_validation_report",
-        "register_project",
-        "submit_monitoring_report",
-        "submit_verification_report",
-        "request_issuance",
-        "decide_issuance",
-    }
-)
-"""Request types that only advance the project cycle; their new record is planned by the engine."""
+GENESIS_HASH: Final = "0" * 64
+"""The ``prev_hash`` of the first entry of every journal (the hash "before" entry 1)."""
 
 
 class LedgerError(RegistryError):
@@ -102,16 +92,17 @@ class PartyRecord:
         Id of its registry (``"JPN01"``).
     administrator
         The principal id of its registry administrator named when it was added.
-    ndc_period
-        First and last year of its NDC period; the last is the default ``ndc_year``.
+    ndc_periods
+        Its NDC implementation periods, in order (recorded when it was added; docs/rules.md
+        §7.4, :mod:`jcm.core.ndc`).
     next_serial
-        The next free serial of its registry (rules.md §3.3 [I]).
+        The next free serial of its registry (docs/rules.md §3.3 [I]).
     """
 
     party: str
     registry_id: str
     administrator: str
-    ndc_period: tuple[int, int] = (2021, 2030)
+    ndc_periods: tuple[NdcPeriod, ...]
     next_serial: int = 1
 
 
@@ -365,14 +356,18 @@ class Holdings:
             i += 1
 
 
-class State:
-    """Everything the journal says so far; changed only by :func:`apply`.
+_MISSING: Final = object()
 
-    Attributes are plain dictionaries for speed; read them, never write them outside
-    :func:`apply`. ``authorizations`` holds the newest version of each authorization and
-    ``authorization_versions`` every version (rules.md §8.4 [M: verify]); ``authorizations_of``
-    indexes the ids by ``(party, project, vintage)``; ``first_transferred`` is the cumulative
-    quantity first transferred under each id (rules.md §7.8 C04), a fold of the moves' effects.
+
+class State:
+    """Everything the journal says so far; changed only through the primitives below.
+
+    Attributes are plain dictionaries for speed; read them freely, change them only with
+    :meth:`set`, :meth:`delete`, :meth:`add`, :meth:`append`, :meth:`take`, :meth:`put` (which
+    keep the undo log). ``authorizations`` holds the newest version of each authorization,
+    ``authorization_versions`` every version (docs/rules.md §8.4 [M: verify]), and
+    ``authorizations_of`` the ids by ``(party, project)`` in the order they were made;
+    ``covered`` is how many credits each authorization id covers now (its cap counts them).
     """
 
     def __init__(self, operator: str = "operator") -> None:
@@ -388,247 +383,137 @@ class State:
         self.periods: dict[tuple[str, dt.date, dt.date], PeriodRecord] = {}
         self.periods_of: dict[str, list[tuple[str, dt.date, dt.date]]] = {}
         self.authorizations: dict[str, Authorization] = {}
-        self.authorized: dict[tuple[str, str, int], set[str]] = {}
         self.authorization_versions: dict[str, list[Authorization]] = {}
-        self.authorizations_of: dict[tuple[str, str, int], list[str]] = {}
-        self.first_transferred: dict[str, int] = {}
+        self.authorizations_of: dict[tuple[str, str], list[str]] = {}
+        self.covered: dict[str, int] = {}
         self.idempotency: dict[str, tuple[str, dict[str, Any], Receipt]] = {}
         self.fees: dict[str, int] = {}
         self.seq = 0
         self.last_hash = GENESIS_HASH
         self.last_at: dt.datetime | None = None
+        self._undo: list[tuple[Any, ...]] | None = None
 
-    def is_authorized(self, party: str, project: str, vintage: int, purpose: str) -> bool:
-        """True when ``party`` authorized ``project``'s ``vintage`` for ``purpose``."""
-        purposes = self.authorized.get((party, project, vintage))
-        return purposes is not None and purpose in purposes
+    # ------------------------------------------------------------------ transactions
 
+    def begin(self) -> None:
+        """Start recording how to undo every change (the engine's live applications)."""
+        self._undo = []
 
-def receipt_of(entry: Entry) -> Receipt:
-    """The receipt of an entry (a function of the entry alone)."""
-    return Receipt(entry.seq, str(entry.request.get("type")), entry.fee, entry.effects)
+    def commit(self) -> None:
+        """Keep the changes since :meth:`begin`."""
+        self._undo = None
 
+    def rollback(self) -> None:
+        """Undo every change since :meth:`begin`, newest first; the state is as it was."""
+        undo = self._undo
+        self._undo = None
+        if not undo:
+            return
+        for op in reversed(undo):
+            kind = op[0]
+            if kind == 0:
+                _, mapping, key, old = op
+                if old is _MISSING:
+                    mapping.pop(key, None)
+                else:
+                    mapping[key] = old
+            elif kind == 1:
+                _, account, pieces = op
+                holdings = self.holdings[account]
+                for lot, start, end in pieces:
+                    holdings.put(lot, start, end)
+            elif kind == 2:
+                _, account, registry, start, end = op
+                self.holdings[account].take(registry, start, end)
+            elif kind == 3:
+                _, items = op
+                items.pop()
+            else:
+                _, name, old = op
+                setattr(self, name, old)
 
-# --------------------------------------------------------------------------- apply
+    # ------------------------------------------------------------------ primitives
 
+    def set(self, mapping: MutableMapping[Any, Any], key: Any, value: Any) -> None:
+        """``mapping[key] = value`` (a dictionary of this state)."""
+        undo = self._undo
+        if undo is not None:
+            undo.append((0, mapping, key, mapping.get(key, _MISSING)))
+        mapping[key] = value
 
-def _move(state: State, effects: dict[str, Any]) -> None:
-    source = state.holdings[effects["from"]]
-    target = state.holdings[effects["to"]]
-    take, put = source.take, target.put
-    for registry, start, end in effects["serials"]:
-        for lot, first, last in take(registry, start, end):
-            put(lot, first, last)
+    def delete(self, mapping: MutableMapping[Any, Any], key: Any) -> None:
+        """``del mapping[key]`` if present."""
+        if key in mapping:
+            undo = self._undo
+            if undo is not None:
+                undo.append((0, mapping, key, mapping[key]))
+            del mapping[key]
 
+    def add(self, mapping: MutableMapping[Any, int], key: Any, amount: int) -> None:
+        """``mapping[key] += amount`` (from 0)."""
+        old = mapping.get(key, 0)
+        undo = self._undo
+        if undo is not None:
+            undo.append((0, mapping, key, old if key in mapping else _MISSING))
+        mapping[key] = old + amount
 
-def _add_party(state: State, request: dict[str, Any], _effects: dict[str, Any], _e: Entry) -> None:
-    party = request["party"]
-    period = request.get("ndc_period")
-    state.parties[party] = PartyRecord(
-        party,
-        request["registry_id"],
-        request["administrator"],
-        (period[0], period[1]) if period else (2021, 2030),
-    )
-    state.registries[request["registry_id"]] = party
-    admin = request["administrator"]
-    state.principals[admin] = Principal(admin, Role.REGISTRY_ADMINISTRATOR, party)
+    def append(self, items: list[Any], item: Any) -> None:
+        """``items.append(item)`` (a list of this state)."""
+        undo = self._undo
+        if undo is not None:
+            undo.append((3, items))
+        items.append(item)
 
+    def assign(self, name: str, value: Any) -> None:
+        """Set the attribute ``name`` (``seq``, ``last_hash``, ``last_at``)."""
+        undo = self._undo
+        if undo is not None:
+            undo.append((4, name, getattr(self, name)))
+        setattr(self, name, value)
 
-def _add_principal(
-    state: State, request: dict[str, Any], _effects: dict[str, Any], _e: Entry
-) -> None:
-    principal = request["principal"]
-    state.principals[principal] = Principal(principal, Role(request["role"]), request["party"])
+    def take(self, account: str, registry: str, start: int, end: int) -> list[Piece]:
+        """Take serials ``start..end`` of ``registry`` out of ``account`` (see :meth:`Holdings.take`).
 
+        Raises
+        ------
+        LedgerError
+            When a serial of the range is not held (never for an entry the engine decided).
+        """
+        taken = self.holdings[account].take(registry, start, end)
+        undo = self._undo
+        if undo is not None:
+            undo.append((1, account, taken))
+        return taken
 
-def _open_account(
-    state: State, request: dict[str, Any], _effects: dict[str, Any], _e: Entry
-) -> None:
-    party = request["party"]
-    kind = AccountKind(request["kind"])
-    account = Account(
-        request["account"], party, state.parties[party].registry_id, kind, request["holder"]
-    )
-    state.accounts[account.id] = account
-    state.holdings[account.id] = Holdings()
-    if kind.terminal:
-        state.terminal_accounts.setdefault((party, kind), account.id)
+    def put(self, account: str, lot: CreditBlock, start: int, end: int) -> None:
+        """Add serials ``start..end`` of ``lot`` to ``account`` (see :meth:`Holdings.put`).
 
+        Raises
+        ------
+        LedgerError
+            When the serials overlap some already held (never for an entry the engine decided).
+        """
+        self.holdings[account].put(lot, start, end)
+        undo = self._undo
+        if undo is not None:
+            undo.append((2, account, lot.registry, start, end))
 
-def _issue(state: State, request: dict[str, Any], effects: dict[str, Any], entry: Entry) -> None:
-    party = effects["party"]
-    registry = effects["registry"]
-    project = request["project"]
-    host = effects["host_party"]
-    issued_on = entry.at.date()
-    issuance = str(entry.seq)
-    for account, vintage, start, end in effects["blocks"]:
-        block = CreditBlock(
-            registry, party, project, host, vintage, SerialRange(start, end), issued_on, issuance
-        )
-        state.holdings[account].add(block)
-        key = (registry, project, vintage)
-        state.issued[key] = state.issued.get(key, 0) + (end - start + 1)
-    record = state.parties[party]
-    state.parties[party] = attrs.evolve(record, next_serial=effects["next_serial"])
-    period = request["period"]
-    key_p = period_key(
-        project, dt.date.fromisoformat(period["start"]), dt.date.fromisoformat(period["end"])
-    )
-    prec = state.periods[key_p]
-    state.periods[key_p] = record_issuance(
-        prec, Role.REGISTRY_ADMINISTRATOR, party, issuing_parties(prec.allocation)
-    )
+    # ------------------------------------------------------------------ queries
 
+    def latest_authorizations(self, party: str, project: str) -> list[Authorization]:
+        """The newest version of each authorization of ``party`` for ``project``, oldest first."""
+        ids = self.authorizations_of.get((party, project), ())
+        return [self.authorizations[i] for i in ids]
 
-def _authorize(
-    state: State, request: dict[str, Any], effects: dict[str, Any], entry: Entry
-) -> None:
-    """Record an authorization or its next version (rules.md §8.2 [P2], §8.4 [M: verify]).
+    def authorization(self, authorization: str, version: int) -> Authorization:
+        """One recorded version of an authorization.
 
-    The index of authorized purposes follows the newest version of every authorization, so a
-    change applies to credits not yet first transferred; those already first transferred keep
-    the version recorded in their move's effects.
-    """
-    timeframe = request.get("timeframe")
-    day = request.get("date")
-    record = Authorization(
-        request["authorization"],
-        request["party"],
-        request["project"],
-        frozenset(request["vintages"]),
-        frozenset(request["purposes"]),
-        request.get("first_transfer_definition"),
-        request.get("authorized_quantity"),
-        None
-        if timeframe is None
-        else Timeframe(
-            dt.date.fromisoformat(timeframe["start"]), dt.date.fromisoformat(timeframe["end"])
-        ),
-        entry.seq,
-        version=request.get("version") or 1,
-        cooperative_approach=request.get("cooperative_approach") or DEFAULT_APPROACH,
-        date=entry.at.date() if day is None else dt.date.fromisoformat(day),
-        sectors=tuple(request.get("sectors") or ()),
-        activity_types=tuple(request.get("activity_types") or ()),
-        authorized_parties=frozenset(request.get("authorized_parties") or ()),
-        authorized_entities=tuple(request.get("authorized_entities") or ()),
-        oimp=request.get("oimp"),
-        terms=request.get("terms"),
-    )
-    previous = state.authorizations.get(record.id)
-    state.authorizations[record.id] = record
-    state.authorization_versions.setdefault(record.id, []).append(record)
-    new_keys = {(record.party, record.project, v) for v in record.vintages}
-    old_keys = (
-        set()
-        if previous is None
-        else {(previous.party, previous.project, v) for v in previous.vintages}
-    )
-    index = state.authorizations_of
-    for key in old_keys - new_keys:
-        index[key].remove(record.id)
-    for key in new_keys - old_keys:
-        index.setdefault(key, []).append(record.id)
-    for key in old_keys | new_keys:
-        ids = index.get(key)
-        if ids:
-            purposes: set[str] = set()
-            for other in ids:
-                purposes |= state.authorizations[other].purposes
-            state.authorized[key] = purposes
-        else:
-            index.pop(key, None)
-            state.authorized.pop(key, None)
-
-
-def _transfer(state: State, _r: dict[str, Any], effects: dict[str, Any], _e: Entry) -> None:
-    _move(state, effects)
-    first = effects.get("first_transfer")
-    if first is not None:
-        counts = state.first_transferred
-        for _registry, start, end, authorization, _version in first:
-            counts[authorization] = counts.get(authorization, 0) + (end - start + 1)
-
-
-def _freeze(state: State, request: dict[str, Any], _effects: dict[str, Any], _e: Entry) -> None:
-    account = state.accounts[request["account"]]
-    state.accounts[account.id] = attrs.evolve(account, frozen=request["type"] == "freeze")
-
-
-def _nothing(_state: State, _r: dict[str, Any], _effects: dict[str, Any], _e: Entry) -> None:
-    return None
-
-
-_APPLY = {
-    "add_party": _add_party,
-    "add_principal": _add_principal,
-    "open_account": _open_account,
-    "issue": _issue,
-    "authorize": _authorize,
-    "transfer": _transfer,
-    "retire": _transfer,
-    "cancel": _transfer,
-    "freeze": _freeze,
-    "unfreeze": _freeze,
-    "request_certificate": _nothing,
-}
-
-
-def apply(
-    state: State, entry: Entry, cycle_record: ProjectRecord | PeriodRecord | None = None
-) -> None:
-    """Apply one journal entry to ``state`` (the only code that changes a state).
-
-    Parameters
-    ----------
-    state
-        The state the entry was planned against.
-    entry
-        The journal entry (its request, effects, fee, actor, time).
-    cycle_record
-        For a project-cycle request, the project or period record the engine planned.
-
-    Raises
-    ------
-    LedgerError
-        Only for an entry that does not fit the state (a damaged journal); never for an entry
-        the engine planned against this state.
-    """
-    request = entry.request
-    kind = request.get("type")
-    handler = _APPLY.get(kind) if isinstance(kind, str) else None
-    if handler is not None:
-        try:
-            handler(state, request, entry.effects, entry)
-        except LedgerError:
-            raise
-        except (KeyError, TypeError, ValueError, IndexError) as exc:
-            raise LedgerError(
-                f"entry {entry.seq}: {kind} does not fit the state: {type(exc).__name__}: {exc}",
-                field="effects",
-                value=entry.seq,
-            ) from None
-    elif kind in CYCLE_TYPES:
-        if isinstance(cycle_record, ProjectRecord):
-            state.projects[cycle_record.project.id] = cycle_record
-        elif isinstance(cycle_record, PeriodRecord):
-            key = period_key(
-                cycle_record.project, cycle_record.period.start, cycle_record.period.end
-            )
-            if key not in state.periods:
-                state.periods_of.setdefault(cycle_record.project, []).append(key)
-            state.periods[key] = cycle_record
-        else:
-            raise LedgerError(f"entry {entry.seq}: {kind} needs its planned cycle record")
-    else:
-        raise LedgerError(f"entry {entry.seq}: unknown request type {kind!r}", value=entry.seq)
-    if entry.fee:
-        payer = entry.effects.get("fee_payer", entry.actor)
-        state.fees[payer] = state.fees.get(payer, 0) + entry.fee
-    if entry.idempotency_key is not None:
-        state.idempotency[entry.idempotency_key] = (entry.actor, request, receipt_of(entry))
-    state.seq = entry.seq
-    state.last_hash = entry.hash
-    state.last_at = entry.at
+        Raises
+        ------
+        LedgerError
+            When the journal never recorded it (never for an entry the engine decided).
+        """
+        versions = self.authorization_versions.get(authorization)
+        if versions is None or not 1 <= version <= len(versions):
+            raise LedgerError(f"no version {version} of authorization {authorization!r}")
+        return versions[version - 1]

@@ -1,4 +1,4 @@
-"""Fees of Japan's JCM registry, as a versioned schedule (rules.md §5).
+"""Fees of Japan's JCM registry, as a versioned schedule (docs/rules.md §5).
 
 The amounts and waivers are **[SEED]**: stated in the government overview of March 2025 and not
 confirmed elsewhere (the Cabinet Order's fee table was not retrieved). They live in a
@@ -19,7 +19,7 @@ issuance                                            0  no issuance fee found [I]
 =============================================  ======  ======================================
 
 The fee is charged per accepted application to its applicant (the actor); a rejected request
-costs nothing (rules.md §5 [I]). Scenario §9.2: an account (14,400), three transfers to entity
+costs nothing (docs/rules.md §5 [I]). Scenario §9.2: an account (14,400), three transfers to entity
 accounts (7,500), one retirement and one cancellation (0) and two certificates (2,400) cost
 24,300 JPY.
 """
@@ -33,10 +33,19 @@ from typing import Final
 import attrs
 
 from jcm.core.account import AccountKind
+from jcm.core.ndc import FIRST_NDC_VINTAGE
 from jcm.core.party import JAPAN, check_party_code
 from jcm.errors import InvalidValueError
 
-__all__ = ["DEFAULT_FEE_SCHEDULES", "FeeSchedule", "schedule_at"]
+__all__ = ["DEFAULT_FEE_SCHEDULES", "FeeSchedule", "FeeScheduleRef", "schedule_at"]
+
+
+@attrs.frozen
+class FeeScheduleRef:
+    """Which fee schedule decided a fee: its Party and the day it is valid from (its version)."""
+
+    party: str
+    valid_from: dt.date
 
 
 def _yen(_instance: object, attribute: attrs.Attribute[int], value: object) -> None:
@@ -46,7 +55,7 @@ def _yen(_instance: object, attribute: attrs.Attribute[int], value: object) -> N
 
 @attrs.frozen
 class FeeSchedule:
-    """One version of the registry's fee table (rules.md §5, amounts [SEED]).
+    """One version of the registry's fee table (docs/rules.md §5, amounts [SEED]).
 
     Parameters
     ----------
@@ -76,18 +85,23 @@ class FeeSchedule:
     transfer: int = attrs.field(default=2_500, validator=_yen)
     certificate: int = attrs.field(default=1_200, validator=_yen)
     issuance: int = attrs.field(default=0, validator=_yen)
-    exempt_vintages_before: int = 2021
+    exempt_vintages_before: int = FIRST_NDC_VINTAGE
     exempt_issued_from: dt.date = dt.date(2025, 4, 1)
 
     def __attrs_post_init__(self) -> None:
         check_party_code("party", self.party)
+
+    @property
+    def ref(self) -> FeeScheduleRef:
+        """The reference an entry records for the fees this schedule decided."""
+        return FeeScheduleRef(self.party, self.valid_from)
 
     def open_account_fee(self, kind: AccountKind) -> int:
         """Fee for opening an account of ``kind`` [JPY]: entity accounts only ([SEED]; [I])."""
         return self.open_entity_account if kind is AccountKind.ENTITY_HOLDING else 0
 
     def transfer_fee(self, destination: AccountKind, blocks: Iterable[tuple[int, dt.date]]) -> int:
-        """Fee for one transfer application [JPY] (rules.md §5 [SEED]).
+        """Fee for one transfer application [JPY] (docs/rules.md §5 [SEED]).
 
         Parameters
         ----------
@@ -116,7 +130,7 @@ class FeeSchedule:
 
 
 DEFAULT_FEE_SCHEDULES: Final[tuple[FeeSchedule, ...]] = (FeeSchedule(dt.date(2025, 4, 1)),)
-"""The schedules in force, oldest first: the 2025 table of rules.md §5 ([SEED] amounts)."""
+"""The schedules in force, oldest first: the 2025 table of docs/rules.md §5 ([SEED] amounts)."""
 
 
 def schedule_at(
