@@ -38,7 +38,7 @@ from jcm.article6.adjustment import corresponding_adjustment
 from jcm.article6.export import FORMATS, export_aef, require_xlsx
 from jcm.article6.shk import shk_report
 from jcm.cli import EXIT_OK, EXIT_REJECTED
-from jcm.cli.option import DB_HELP, iso_date, known_party, open_registry, share_option
+from jcm.cli.option import DB_HELP, JSON_HELP, iso_date, known_party, open_registry, share_option
 from jcm.cli.table import cell, render_table
 from jcm.errors import InvalidValueError, Severity
 
@@ -50,8 +50,6 @@ FIRST_YEAR: Final = 2021
 
 LAST_YEAR: Final = 2100
 """The last year accepted for ``--year``; later years cannot lie in any NDC period yet."""
-
-_JSON_HELP: Final = 'print JSON on stdout (errors too: {"ok": false, "error": {...}})'
 
 
 def register(subparsers: Any) -> None:
@@ -90,12 +88,12 @@ def register(subparsers: Any) -> None:
 
     adjustments = actions.add_parser("adjustments", help="a Party's corresponding adjustment")
     adjustments.add_argument("--party", required=True, metavar="P", help="the Party (JPN)")
-    adjustments.add_argument("--json", action="store_true", help=_JSON_HELP)
+    adjustments.add_argument("--json", action="store_true", help=JSON_HELP)
     adjustments.set_defaults(handler=_adjustments)
 
     shk = actions.add_parser("shk", help="SHK eligibility of an account's blocks")
     shk.add_argument("--account", required=True, metavar="A", help="the account's id")
-    shk.add_argument("--json", action="store_true", help=_JSON_HELP)
+    shk.add_argument("--json", action="store_true", help=JSON_HELP)
     shk.set_defaults(handler=_shk)
 
     share_option(

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DB_HELP",
+    "JSON_HELP",
     "check_required",
     "iso_date",
     "known_party",
@@ -35,6 +36,9 @@ __all__ = [
 
 DB_HELP = "the registry's SQLite file (before or after the action)"
 """The help text of ``--db`` wherever it appears."""
+
+JSON_HELP = 'print JSON on stdout (errors too: {"ok": false, "error": {...}})'
+"""The help text of ``--json`` for a command whose output is JSON."""
 
 
 def share_option(

@@ -29,7 +29,7 @@ from typing import Any, Final
 
 from jcm.cli import EXIT_OK, EXIT_REJECTED
 from jcm.cli.failure import BadRowsError
-from jcm.cli.option import DB_HELP, known_party, open_registry, read_text, share_option
+from jcm.cli.option import DB_HELP, JSON_HELP, known_party, open_registry, read_text, share_option
 from jcm.cli.progress import Progress
 from jcm.cli.table import render_table
 from jcm.errors import FieldError, InvalidInputError, InvalidValueError
@@ -40,8 +40,6 @@ __all__ = ["register"]
 
 _BATCH: Final = 1000
 """Requests per store transaction when applying a file."""
-
-_JSON_HELP: Final = 'print JSON on stdout (errors too: {"ok": false, "error": {...}})'
 
 
 def register(subparsers: Any) -> None:
@@ -68,7 +66,7 @@ def register(subparsers: Any) -> None:
 
     balances = actions.add_parser("balances", help="the balance of every account")
     balances.add_argument("--party", metavar="P", help="only the accounts of Party P (JPN)")
-    balances.add_argument("--json", action="store_true", help=_JSON_HELP)
+    balances.add_argument("--json", action="store_true", help=JSON_HELP)
     balances.set_defaults(handler=_balances)
 
     history = actions.add_parser("history", help="the entries that concern a serial or account")
@@ -78,16 +76,16 @@ def register(subparsers: Any) -> None:
         help="an account id, REGISTRY:SERIAL (JPN01:900), a block identifier, or a serial "
         "number when the file holds one registry",
     )
-    history.add_argument("--json", action="store_true", help=_JSON_HELP)
+    history.add_argument("--json", action="store_true", help=JSON_HELP)
     history.set_defaults(handler=_history)
 
     verify = actions.add_parser("verify", help="check the hash chain and every invariant")
-    verify.add_argument("--json", action="store_true", help=_JSON_HELP)
+    verify.add_argument("--json", action="store_true", help=JSON_HELP)
     verify.set_defaults(handler=_verify)
 
     certificate = actions.add_parser("certificate", help="a certificate of an account's records")
     certificate.add_argument("account", metavar="ACCOUNT", help="the account's id")
-    certificate.add_argument("--json", action="store_true", help=_JSON_HELP)
+    certificate.add_argument("--json", action="store_true", help=JSON_HELP)
     certificate.set_defaults(handler=_certificate)
 
     every = (apply_, balances, history, verify, certificate)
