@@ -22,10 +22,18 @@ movements by :mod:`jcm.article6.first_transfer`, following the mapping of rules.
 authorized entities. Rows are plain values without validators, so a table read back or edited
 by hand can be checked by :mod:`jcm.article6.consistency` (C01–C12).
 
-Formats: dates of Tables 1, 2 and 5 are printed ``dd/mm/yyyy``; the Table 3 action date follows
-the Feb 2026 metadata, ISO 8601 in UTC (``2025-06-10T00:00:00.000Z``, rules.md §9.6). Conditional
-fields that do not apply are ``NA``; optional and CARP-filled fields are left blank. First and
-Last ID are written as full ITMO identifiers (rules.md §7.7 open point [I]).
+Formats: every date is written as the template's tables give it, ``dd/mm/yyyy`` (Table 1 date of
+submission, Table 2 date of authorization, Table 3 action date, Table 5 date of the authorization;
+docs/rules.md §8.2), so one report never mixes two date forms. The ISO 8601 UTC form of the Feb
+2026 metadata (``2025-06-10T00:00:00.000Z``, docs/rules.md §9.6) is :func:`format_action_date`, and
+:func:`parse_date` reads both. Conditional fields that do not apply are ``NA``; optional and
+CARP-filled fields are left blank. First and Last ID are written as full ITMO identifiers
+(rules.md §7.7 open point [I]).
+
+Each row gives its cells as text (:meth:`_Table.cells`, for CSV and JSON) and as typed values
+(:meth:`_Table.values`: ``int`` for numbers, :class:`datetime.date` for dates, text otherwise, for
+a workbook whose cells keep their types); :meth:`AefReport.tables` and :meth:`AefReport.sheets`
+give the five tables in either form.
 """
 
 from __future__ import annotations
@@ -44,6 +52,8 @@ from jcm.errors import Article6Error
 
 __all__ = [
     "ACTIVITY_TYPES",
+    "DATE_COLUMNS",
+    "DATE_FORMAT",
     "NA",
     "SECTORS",
     "TABLE_NAMES",
@@ -55,6 +65,7 @@ __all__ = [
     "AuthorizedEntityRow",
     "HoldingRow",
     "SubmissionRow",
+    "Value",
     "format_action_date",
     "format_date",
     "generate_aef",
@@ -92,13 +103,27 @@ UNDERLYING_UNIT_REGISTRIES: Final = frozenset(
 """Nomenclature 31(b) [P2]."""
 
 
+DATE_FORMAT: Final = "%d/%m/%Y"
+"""The template's date format, ``dd/mm/yyyy``, of every date in the five tables
+(docs/rules.md §8.2)."""
+
+
+DATE_COLUMNS: Final = frozenset(
+    {"Date of submission", "Date of authorization", "Action date", "Date of the authorization"}
+)
+"""Labels of the date columns of Tables 1, 2, 3 and 5 (docs/rules.md §8.2)."""
+
+
 def format_date(day: dt.date) -> str:
-    """``dd/mm/yyyy`` (Tables 1, 2 and 5)."""
-    return day.strftime("%d/%m/%Y")
+    """``dd/mm/yyyy``, the form of every date in the five tables (``10/06/2025``)."""
+    return day.strftime(DATE_FORMAT)
 
 
 def format_action_date(day: dt.date) -> str:
-    """ISO 8601 in UTC at midnight (Table 3): ``2025-06-10T00:00:00.000Z``."""
+    """The Feb 2026 metadata's ISO 8601 UTC form of a date: ``2025-06-10T00:00:00.000Z``.
+
+    Not used in the tables, which write :func:`format_date` (docs/rules.md §8.2, §9.6).
+    """
     return f"{day.isoformat()}T00:00:00.000Z"
 
 
@@ -109,14 +134,29 @@ def parse_date(text: str) -> dt.date:
     return dt.date.fromisoformat(text[:10])
 
 
-def _cell(value: object, na: bool) -> str:
+Value = str | int | dt.date | None
+"""A typed cell: text, a whole number, a date, or ``None`` for a blank cell."""
+
+
+def _value(value: object, na: bool) -> Value:
     if value is None:
-        return NA if na else ""
-    if isinstance(value, dt.date):
-        return format_date(value)
+        return NA if na else None
+    if value == "":
+        return None
     if isinstance(value, (tuple, frozenset)):
-        return "; ".join(sorted(str(v) for v in value))
+        return "; ".join(sorted(str(v) for v in value)) or None
+    if isinstance(value, (dt.date, int, str)) and not isinstance(value, bool):
+        return value
     return str(value)
+
+
+def _cell(value: object, na: bool) -> str:
+    typed = _value(value, na)
+    if typed is None:
+        return ""
+    if isinstance(typed, dt.date):
+        return format_date(typed)
+    return str(typed)
 
 
 class _Table:
@@ -130,8 +170,12 @@ class _Table:
         return tuple(label for label, _attr, _na in cls.COLUMNS)
 
     def cells(self) -> tuple[str, ...]:
-        """The row as text cells, in column order."""
+        """The row as text cells, in column order (dates ``dd/mm/yyyy``)."""
         return tuple(_cell(getattr(self, attr), na) for _label, attr, na in self.COLUMNS)
+
+    def values(self) -> tuple[Value, ...]:
+        """The row as typed cells, in column order (``None`` for a blank cell)."""
+        return tuple(_value(getattr(self, attr), na) for _label, attr, na in self.COLUMNS)
 
     def as_dict(self) -> dict[str, str]:
         """The row as ``{label: cell}``."""
@@ -249,7 +293,7 @@ class ActionRow(_Table):
     """Table 3: Actions (27 fields), one row per homogeneous block per action."""
 
     COLUMNS: ClassVar[tuple[tuple[str, str, bool], ...]] = (
-        ("Action date", "action_date_text", False),
+        ("Action date", "action_date", False),
         ("Action type", "action_type", False),
         ("Action subtype", "action_subtype", True),
         ("Cooperative approach ID", "cooperative_approach", False),
@@ -312,8 +356,8 @@ class ActionRow(_Table):
 
     @property
     def action_date_text(self) -> str:
-        """The action date as written in Table 3 (ISO 8601 UTC)."""
-        return format_action_date(self.action_date)
+        """The action date as written in Table 3 (``dd/mm/yyyy``)."""
+        return format_date(self.action_date)
 
     @classmethod
     def from_action(cls, a: Action, *, gwp: str | None = None) -> ActionRow:
@@ -466,8 +510,7 @@ class AefReport:
         """The reported year."""
         return self.submission.reported_year
 
-    def tables(self) -> tuple[tuple[str, tuple[str, ...], tuple[tuple[str, ...], ...]], ...]:
-        """``(sheet name, headers, rows of cells)`` for the five tables, in order."""
+    def _groups(self) -> tuple[tuple[str, type[_Table], tuple[_Table, ...]], ...]:
         groups: tuple[tuple[type[_Table], tuple[_Table, ...]], ...] = (
             (SubmissionRow, (self.submission,)),
             (AuthorizationRow, self.authorizations),
@@ -476,8 +519,21 @@ class AefReport:
             (AuthorizedEntityRow, self.entities),
         )
         return tuple(
+            (name, cls, rows) for name, (cls, rows) in zip(TABLE_NAMES, groups, strict=True)
+        )
+
+    def tables(self) -> tuple[tuple[str, tuple[str, ...], tuple[tuple[str, ...], ...]], ...]:
+        """``(sheet name, headers, rows of text cells)`` for the five tables, in order."""
+        return tuple(
             (name, cls.headers(), tuple(r.cells() for r in rows))
-            for name, (cls, rows) in zip(TABLE_NAMES, groups, strict=True)
+            for name, cls, rows in self._groups()
+        )
+
+    def sheets(self) -> tuple[tuple[str, tuple[str, ...], tuple[tuple[Value, ...], ...]], ...]:
+        """``(sheet name, headers, rows of typed cells)`` for the five tables, in order."""
+        return tuple(
+            (name, cls.headers(), tuple(r.values() for r in rows))
+            for name, cls, rows in self._groups()
         )
 
     def to_json(self) -> dict[str, Any]:

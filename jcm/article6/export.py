@@ -4,16 +4,29 @@
 (:func:`jcm.article6.consistency.check_aef`) and reports their problems with the files written;
 with ``strict=True`` it refuses to write anything while an error remains (``AEF_INCONSISTENT``).
 
-XLSX is an optional extra: ``openpyxl`` is imported only when an XLSX file is asked for, and its
-absence is an error naming it (``XLSX_UNAVAILABLE``); CSV and JSON never need it.
+Every format writes the template's own forms: dates ``dd/mm/yyyy`` (docs/rules.md §8.2), the
+column labels of §8.2 in their order, and ``NA`` for a conditional field that does not apply.
+The XLSX workbook is laid out as the AEF workbook: one sheet per table, named as the V2 template
+and its public checker name them ("Table 1 Submission" ... "Table 5 Auth. entities", docs/rules.md
+§8.1), a header row of the column labels, then one row per record; numbers are number cells and
+dates are date cells shown ``dd/mm/yyyy``. Nothing in the files depends on the day they are
+written: the only date is the report's date of submission (Table 1), which also stamps the
+workbook's properties and its zip entries, so one report gives the same bytes on every run.
+
+XLSX is an optional extra (``pip install 'jcm-engine[xlsx]'``): ``openpyxl`` is imported only
+when an XLSX file is asked for, and its absence is an error naming it (``XLSX_UNAVAILABLE``);
+CSV and JSON never need it.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import importlib
 import importlib.util
+import io
 import json
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Final
@@ -29,6 +42,7 @@ __all__ = [
     "ExportResult",
     "export_aef",
     "file_stem",
+    "require_xlsx",
     "write_csv",
     "write_json",
     "write_xlsx",
@@ -76,26 +90,77 @@ def xlsx_available() -> bool:
     return importlib.util.find_spec("openpyxl") is not None
 
 
-def write_xlsx(report: AefReport, directory: Path) -> Path:
-    """One workbook with the five sheets of the V2 template; needs ``openpyxl``."""
+def require_xlsx() -> None:
+    """Raise ``XLSX_UNAVAILABLE`` (naming the extra to install) unless ``openpyxl`` is there."""
     if not xlsx_available():
         raise Article6Error(
-            "XLSX export needs the optional package openpyxl, which is not installed",
+            "the XLSX format needs the optional package openpyxl, which is not installed "
+            "(pip install 'jcm-engine[xlsx]')",
             code="XLSX_UNAVAILABLE",
             field="format",
             value="xlsx",
+            rule="XLSX is the optional extra 'xlsx'",
         )
+
+
+_EXCEL_DATE_FORMAT: Final = "DD/MM/YYYY"
+"""Excel's number format for the template's ``dd/mm/yyyy`` (docs/rules.md §8.2)."""
+
+
+def _stamp(data: bytes, day: dt.date) -> bytes:
+    """The zip archive ``data`` again, every entry dated ``day`` at 00:00 (reproducible bytes)."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(
+                info.filename, date_time=(day.year, day.month, day.day, 0, 0, 0)
+            )
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
+def write_xlsx(report: AefReport, directory: Path) -> Path:
+    """One workbook with the five sheets of the V2 template; needs ``openpyxl``.
+
+    Sheet names are :data:`~jcm.article6.aef.TABLE_NAMES`; each sheet has a bold, frozen header
+    row with the column labels of docs/rules.md §8.2 and one row per record, typed as
+    :meth:`~jcm.article6.aef.AefReport.sheets` gives it (dates shown ``dd/mm/yyyy``).
+    """
+    require_xlsx()
     openpyxl: Any = importlib.import_module("openpyxl")
+    excel: Any = importlib.import_module("openpyxl.writer.excel")
+    styles: Any = importlib.import_module("openpyxl.styles")
     directory.mkdir(parents=True, exist_ok=True)
     book = openpyxl.Workbook()
     book.remove(book.active)
-    for name, headers, rows in report.tables():
+    bold = styles.Font(bold=True)
+    for name, headers, rows in report.sheets():
         sheet = book.create_sheet(title=name)
         sheet.append(list(headers))
+        for header in sheet[1]:
+            header.font = bold
+        sheet.freeze_panes = "A2"
         for row in rows:
             sheet.append(list(row))
+            for value, target in zip(row, sheet[sheet.max_row], strict=True):
+                if isinstance(value, dt.date):
+                    target.number_format = _EXCEL_DATE_FORMAT
+        for column, header in zip(sheet.columns, headers, strict=True):
+            width = max([len(header), *(len(str(c.value or "")) for c in column)])
+            sheet.column_dimensions[column[0].column_letter].width = min(width, 60) + 2
+    submitted = report.submission.submission_date
+    book.properties.creator = "jcm"
+    book.properties.created = book.properties.modified = dt.datetime(
+        submitted.year, submitted.month, submitted.day
+    )
+    buffer = io.BytesIO()
+    excel.ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
     path = directory / f"{file_stem(report)}.xlsx"
-    book.save(path)
+    path.write_bytes(_stamp(buffer.getvalue(), submitted))
     return path
 
 
@@ -146,8 +211,8 @@ def export_aef(
             code="AEF_INCONSISTENT",
             field="report",
         )
-    if "xlsx" in chosen and not xlsx_available():
-        write_xlsx(report, directory)  # raises XLSX_UNAVAILABLE before anything is written
+    if "xlsx" in chosen:
+        require_xlsx()  # before anything is written
     paths: list[Path] = []
     for f in chosen:
         if f == "csv":

@@ -6,6 +6,17 @@ or bad input (the message names the field). Errors go to stderr, JSON to stdout.
 Each sub-command lives in its own module of this package and exposes ``register(subparsers)``,
 which adds its parser and sets ``handler`` (a function of the parsed arguments returning the exit
 status).
+
+Handlers raise; they never print their own error. :func:`main` catches what escapes a handler
+(and argparse's complaints) and reports it through :mod:`jcm.cli.failure`: the message on
+stderr and, when the command line asks for JSON (``--json``, or ``--format json``), one object
+``{"ok": false, "error": {"code", "message", "field", "value", "rule"}}`` on stdout (docs/api.md,
+"Errors as JSON"), with the exit status of docs/api.md, "CLI".
+
+The parser is the standard library's ``argparse``: click or typer would parse the same command
+lines, but they add dependencies (typer also rich), have their own exit and error handling that
+the JSON errors would have to undo, and every documented ``$ jcm`` line already runs as a test
+against this one.
 """
 
 from __future__ import annotations
@@ -16,15 +27,21 @@ import importlib.util
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from jcm._version import __version__
-from jcm.errors import InvalidValueError, JcmError
+from jcm.cli.failure import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    EXIT_REJECTED,
+    UsageError,
+    from_exception,
+    report,
+)
+from jcm.cli.option import check_required
+from jcm.errors import JcmError
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_REJECTED", "Handler", "main"]
-
-EXIT_OK = 0
-EXIT_REJECTED = 1
-EXIT_BAD_INPUT = 2
+__all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_REJECTED", "Handler", "main", "wants_json"]
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -33,7 +50,14 @@ _SUBCOMMANDS: tuple[str, ...] = ("methodologies", "registry", "article6", "expor
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with the exit status 2 and a message on stderr for bad usage (its default)."""
+    """argparse that raises :class:`~jcm.cli.failure.UsageError` for bad usage instead of exiting.
+
+    :func:`main` reports it like any other error (usage and message on stderr, exit status 2, the
+    JSON error under ``--json``). ``--help`` and ``--version`` still exit 0 as argparse does.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message, usage=self.format_usage(), prog=self.prog)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,31 +76,53 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def wants_json(argv: Sequence[str], args: argparse.Namespace | None = None) -> bool:
+    """True when the command line asks for JSON: ``--json``, or ``--format json``."""
+    if args is not None:
+        return getattr(args, "json", False) is True or getattr(args, "format", None) == "json"
+    words = list(argv)
+    pairs = zip(words, [*words[1:], ""], strict=True)
+    return "--json" in words or "--format=json" in words or ("--format", "json") in pairs
+
+
+def _field_of(args: argparse.Namespace | None, exc: BaseException) -> str:
+    """The argument whose value is the file ``exc`` names (``input``, ``out``), else ``file``."""
+    filename = getattr(exc, "filename", None)
+    if args is not None and filename is not None:
+        for name, value in vars(args).items():
+            if isinstance(value, str) and value == str(filename):
+                return name
+    return "file"
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader went away (``jcm registry balances | head``): stop quietly, as Unix tools do."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``jcm`` command with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    args = parser.parse_args(argv)
-    handler: Handler | None = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help(sys.stderr)
-        return EXIT_BAD_INPUT
+    args: argparse.Namespace | None = None
     try:
+        args = parser.parse_args(words)
+        check_required(args)
+        handler: Handler | None = getattr(args, "handler", None)
+        if handler is None:
+            parser.print_help(sys.stderr)
+            return EXIT_BAD_INPUT
         return handler(args)
-    except InvalidValueError as exc:
-        print(f"jcm: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except JcmError as exc:
-        print(f"jcm: error [{exc.code}]: {exc}", file=sys.stderr)
-        return EXIT_REJECTED
-    except FileNotFoundError as exc:
-        print(f"jcm: error: {exc.filename}: no such file", file=sys.stderr)
-        return EXIT_BAD_INPUT
     except BrokenPipeError:
-        # the reader went away (``jcm registry balances | head``): stop quietly, as Unix tools do
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-        return EXIT_OK
+        return _quiet_broken_pipe()
+    except (JcmError, OSError, ValueError) as exc:
+        error = from_exception(exc, _field_of(args, exc))
+        if error is None:
+            raise
+        return report(error, as_json=wants_json(words, args))
 
 
 if __name__ == "__main__":  # pragma: no cover

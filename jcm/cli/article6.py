@@ -2,14 +2,24 @@
 
 ::
 
-    jcm article6 --db FILE aef --party P --year Y [--format csv|json] [--out DIR]
+    jcm article6 --db FILE aef --party P --year Y [--format csv|json|xlsx] [--out DIR]
+                               [--submitted-on DATE]
     jcm article6 --db FILE adjustments --party P [--json]
     jcm article6 --db FILE shk --account A [--json]
 
-The registry file is only read. ``aef`` runs the consistency checks C01–C12 before writing and
-prints their problems on stderr; it exits 1 when one of them is an error. Without ``--out`` it
-prints the report on stdout (JSON, or the five tables as CSV one after the other). Exact amounts
-are written as decimal or fraction strings in JSON; the text output rounds them for display only.
+``--db`` may also follow the action. The registry file is only read. ``aef`` runs the consistency
+checks C01–C12 before writing and prints their problems on stderr; it exits 1 when one of them is
+an error. Without ``--out`` it prints the report on stdout (JSON, or the five tables as CSV one
+after the other); ``--format xlsx`` writes the AEF workbook (one sheet per table, the template's
+labels in the header row; needs the extra ``xlsx``) and so needs ``--out``. ``--submitted-on``
+(``yyyy-mm-dd``, default today in UTC) is the Table 1 date of submission, so the same registry
+exports byte for byte the same on every day given the same date. Exact amounts are written as
+decimal or fraction strings in JSON; the text output rounds them for display only.
+
+Bad input is exit 2 with an error naming the option: an unknown ``--party`` (``NO_SUCH_PARTY``),
+a ``--year`` outside 2021–2100, a missing registry file (``NO_SUCH_REGISTRY``), XLSX without
+openpyxl (``XLSX_UNAVAILABLE``); under ``--json`` (or ``--format json``) the error is also one JSON
+object on stdout (docs/api.md, "Errors as JSON").
 """
 
 from __future__ import annotations
@@ -20,20 +30,26 @@ import datetime as dt
 import io
 import json
 import sys
-from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from jcm.article6 import view
 from jcm.article6.adjustment import corresponding_adjustment
-from jcm.article6.export import export_aef
+from jcm.article6.export import FORMATS, export_aef, require_xlsx
 from jcm.article6.shk import shk_report
-from jcm.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_REJECTED
-from jcm.core.party import check_party_code
-from jcm.errors import Severity
-from jcm.registry.engine import Registry
+from jcm.cli import EXIT_OK, EXIT_REJECTED
+from jcm.cli.option import DB_HELP, JSON_HELP, iso_date, known_party, open_registry, share_option
+from jcm.cli.table import cell, render_table
+from jcm.errors import InvalidValueError, Severity
 
 __all__ = ["register"]
+
+FIRST_YEAR: Final = 2021
+"""The first year an AEF can report: Article 6.2 reporting covers NDC periods from 2021 on
+(docs/rules.md §7.6)."""
+
+LAST_YEAR: Final = 2100
+"""The last year accepted for ``--year``; later years cannot lie in any NDC period yet."""
 
 
 def register(subparsers: Any) -> None:
@@ -43,43 +59,71 @@ def register(subparsers: Any) -> None:
         help="Article 6 reports of a registry: AEF, adjustments, SHK eligibility",
         description="Article 6.2 reports computed from a JCM registry file (read only).",
     )
-    parser.add_argument("--db", required=True, metavar="FILE", help="the registry's SQLite file")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     aef = actions.add_parser("aef", help="a Party's AEF (V2) for a reported year")
-    aef.add_argument("--party", required=True, metavar="P")
-    aef.add_argument("--year", required=True, type=int, metavar="Y")
-    aef.add_argument("--format", choices=("csv", "json"), default="csv")
+    aef.add_argument("--party", required=True, metavar="P", help="the reporting Party (JPN)")
+    aef.add_argument(
+        "--year",
+        required=True,
+        type=int,
+        metavar="Y",
+        help=f"the reported year ({FIRST_YEAR}-{LAST_YEAR})",
+    )
+    aef.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="csv",
+        help="csv (five tables), json (with the consistency findings) or xlsx (the AEF "
+        "workbook, needs --out and openpyxl); default: csv",
+    )
     aef.add_argument("--out", metavar="DIR", help="write files into DIR (default: stdout)")
+    aef.add_argument(
+        "--submitted-on",
+        type=iso_date,
+        metavar="DATE",
+        help="Table 1 date of submission, yyyy-mm-dd (default: today, UTC)",
+    )
     aef.set_defaults(handler=_aef)
 
     adjustments = actions.add_parser("adjustments", help="a Party's corresponding adjustment")
-    adjustments.add_argument("--party", required=True, metavar="P")
-    adjustments.add_argument("--json", action="store_true")
+    adjustments.add_argument("--party", required=True, metavar="P", help="the Party (JPN)")
+    adjustments.add_argument("--json", action="store_true", help=JSON_HELP)
     adjustments.set_defaults(handler=_adjustments)
 
     shk = actions.add_parser("shk", help="SHK eligibility of an account's blocks")
-    shk.add_argument("--account", required=True, metavar="A")
-    shk.add_argument("--json", action="store_true")
+    shk.add_argument("--account", required=True, metavar="A", help="the account's id")
+    shk.add_argument("--json", action="store_true", help=JSON_HELP)
     shk.set_defaults(handler=_shk)
 
+    share_option(
+        parser, (aef, adjustments, shk), "--db", required=True, metavar="FILE", help=DB_HELP
+    )
 
-def _open(args: argparse.Namespace) -> Registry | None:
-    if not Path(args.db).exists():
-        print(f"jcm: error: {args.db}: no such registry file", file=sys.stderr)
-        return None
-    return Registry.open(args.db)
+
+def _check_year(year: int) -> int:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidValueError(
+            "--year",
+            year,
+            f"must be a reported year from {FIRST_YEAR} to {LAST_YEAR} (Article 6.2 reports "
+            "cover NDC periods from 2021 on, docs/rules.md §7.6)",
+        )
+    return year
 
 
 def _aef(args: argparse.Namespace) -> int:
-    party = check_party_code("party", args.party)
-    registry = _open(args)
-    if registry is None:
-        return EXIT_BAD_INPUT
-    with registry:
-        bundle = view.aef_bundle(
-            registry, party, args.year, submitted_on=dt.datetime.now(dt.UTC).date()
-        )
+    year = _check_year(args.year)
+    if args.format == "xlsx":
+        if args.out is None:
+            raise InvalidValueError(
+                "--out", None, "--format xlsx writes a workbook and needs --out DIR"
+            )
+        require_xlsx()
+    submitted_on: dt.date = args.submitted_on or dt.datetime.now(dt.UTC).date()
+    with open_registry(args.db) as registry:
+        party = known_party(registry, args.party)
+        bundle = view.aef_bundle(registry, party, year, submitted_on=submitted_on)
     problems = bundle.check()
     for p in problems:
         print(f"jcm: {p.severity.value} [{p.code}]: {p.message}", file=sys.stderr)
@@ -113,19 +157,9 @@ def _aef(args: argparse.Namespace) -> int:
     return EXIT_REJECTED if has_error else EXIT_OK
 
 
-def _display(amount: Fraction) -> str:
-    """Display rounding only (to 0.01 tCO2e); JSON keeps the exact value."""
-    if amount.denominator == 1:
-        return f"{amount.numerator:,}"
-    return f"{float(amount):,.2f}"
-
-
 def _adjustments(args: argparse.Namespace) -> int:
-    party = check_party_code("party", args.party)
-    registry = _open(args)
-    if registry is None:
-        return EXIT_BAD_INPUT
-    with registry:
+    with open_registry(args.db) as registry:
+        party = known_party(registry, args.party)
         positions = view.credit_positions(registry)
         result = corresponding_adjustment(positions, party, ndcs=view.ndcs(registry))
     if args.json:
@@ -134,31 +168,34 @@ def _adjustments(args: argparse.Namespace) -> int:
     sign = "subtracted from" if result.subtracted else "added to"
     first, last = result.ndc_period
     print(f"{result.party}: {result.method.value}, NDC period {first}-{last}")
-    print(f"adjustment {sign} emissions: {_display(result.adjustment)} tCO2e")
+    print(f"adjustment {sign} emissions: {cell(result.adjustment)} tCO2e")
     for party_code, amount in result.by_partner:
-        print(f"  {party_code}: {_display(amount)} tCO2e")
+        print(f"  {party_code}: {cell(amount)} tCO2e")
     print("interim (indicative, by elapsed years):")
     for year, amount in result.interim:
-        print(f"  {year}: {_display(amount)} tCO2e")
+        print(f"  {year}: {cell(amount)} tCO2e")
     return EXIT_OK
 
 
 def _shk(args: argparse.Namespace) -> int:
-    registry = _open(args)
-    if registry is None:
-        return EXIT_BAD_INPUT
-    with registry:
+    with open_registry(args.db) as registry:
         registry.account(args.account)
         report = shk_report(args.account, view.shk_blocks(registry, args.account))
     if args.json:
         print(json.dumps(report.to_json()))
         return EXIT_OK
     print(f"account {report.account}")
-    for block, decision in report.blocks:
-        route = decision.route.value if decision.route else "-"
-        usable = "eligible" if decision.eligible else "not eligible"
-        print(
-            f"  {block.serials.start}-{block.serials.end}  {block.project}  {block.vintage}  "
-            f"{usable}  {route}  {decision.reason.value}"
+    rows = [
+        (
+            f"{block.serials.start}-{block.serials.end}",
+            block.project,
+            str(block.vintage),
+            decision.eligible,
+            decision.route.value if decision.route else "-",
+            decision.reason.value,
         )
+        for block, decision in report.blocks
+    ]
+    headers = ("serials", "project", "vintage", "eligible", "route", "reason")
+    print(render_table(headers, rows, indent="  "))
     return EXIT_OK

@@ -34,12 +34,12 @@ def test_field_orders_follow_section_8_2() -> None:
 
 
 def test_japan_2025_acquisition_row_matches_the_example() -> None:
-    """Writes Japan's 2025 Acquisition row exactly as rules.md §9.6 shows it."""
+    """Writes Japan's 2025 Acquisition row as rules.md §9.6 shows it, dated dd/mm/yyyy."""
     jpn = report(section_9_6_events(), "JPN", 2025)
     assert len(jpn.actions) == 1
     row = jpn.actions[0].as_dict()
     expected = {
-        "Action date": "2025-06-10T00:00:00.000Z",
+        "Action date": "10/06/2025",
         "Action type": "Acquisition",
         "Action subtype": "NA",
         "Cooperative approach ID": "CA0099",
@@ -155,7 +155,7 @@ def test_scenario_12_holdings_roll_forward_over_two_years() -> None:
 
 
 def test_dates_are_written_and_read_back() -> None:
-    """Writes the Table 3 date in ISO UTC and reads both date forms back."""
+    """Writes the metadata's ISO UTC form of a date and reads both date forms back."""
     day = parse_date("10/06/2025")
     assert format_action_date(day) == "2025-06-10T00:00:00.000Z"
     assert parse_date(format_action_date(day)) == day

@@ -7,60 +7,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_world import SETUP, write_requests
 
 from jcm.cli import main
-
-PERIOD = {"start": "2023-01-01", "end": "2023-12-31"}
 
 
 def _r(type_: str, actor: str, **fields: Any) -> dict[str, Any]:
     return {"type": type_, "actor": actor, **fields}
 
 
-SETUP = [
-    _r("add_party", "operator", party="JPN", registry_id="JPN01", administrator="jcma"),
-    _r("add_party", "operator", party="MNG", registry_id="MNG01", administrator="mng-admin"),
-    _r("add_principal", "operator", principal="pp-a", role="project_participant", party="JPN"),
-    _r("add_principal", "operator", principal="jc-mn", role="joint_committee", party="MNG"),
-    _r("add_principal", "operator", principal="tpe", role="third_party_entity", party="JPN"),
-    _r("add_principal", "jcma", principal="b", role="account_holder", party="JPN"),
-    _r("open_account", "jcma", account="GOJ", party="JPN", kind="government_holding",
-       holder="jcma"),
-    _r("open_account", "jcma", account="JPN-RET", party="JPN", kind="retirement", holder="jcma"),
-    _r("open_account", "jcma", account="PP-A", party="JPN", kind="entity_holding", holder="pp-a"),
-    _r("open_account", "jcma", account="B", party="JPN", kind="entity_holding", holder="b"),
-    _r("submit_pin", "pp-a", project="MN010", partner="MNG", title="Solar", sector="energy",
-       participants=["pp-a"]),
-    _r("decide_no_objection", "jc-mn", project="MN010"),
-    _r("submit_pdd", "pp-a", project="MN010", methodology="MN_AM003", methodology_version="1.0",
-       crediting_period={"start": "2023-01-01", "end": "2030-12-31"},
-       allocation=[{"party": "JPN", "account": "GOJ", "share": "50"},
-                   {"party": "JPN", "account": "PP-A", "share": "50"}]),
-    _r("start_public_input", "jc-mn", project="MN010", on="2024-01-01"),
-    _r("close_public_input", "jc-mn", project="MN010", on="2024-02-01"),
-    _r("submit_validation_report", "tpe", project="MN010", positive=True),
-    _r("register_project", "jc-mn", project="MN010"),
-    _r("submit_monitoring_report", "pp-a", project="MN010", period=PERIOD),
-    _r("submit_verification_report", "tpe", project="MN010", period=PERIOD,
-       verified_reductions=1000),
-    _r("request_issuance", "pp-a", project="MN010", period=PERIOD),
-    _r("decide_issuance", "jc-mn", project="MN010", period=PERIOD,
-       quantities_by_vintage={"2023": 1000}),
-    _r("issue", "jcma", project="MN010", period=PERIOD, party="JPN"),
-    {"type": "transfer", "actor": "pp-a", "from": "PP-A", "to": "B", "quantity": 200},
-]  # fmt: skip
-
-
-def _write(path: Path, requests: list[dict[str, Any]]) -> Path:
-    path.write_text("".join(json.dumps(r) + "\n" for r in requests), encoding="utf-8")
-    return path
-
-
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     """A registry file holding the setup: GOJ 1-500, PP-A 501-800, B 801-1000."""
     path = tmp_path / "registry.sqlite"
-    setup = _write(tmp_path / "s.jsonl", SETUP)
+    setup = write_requests(tmp_path / "s.jsonl", SETUP)
     assert main(["registry", "--db", str(path), "apply", str(setup)]) == 0
     return path
 
@@ -76,7 +36,7 @@ def test_apply_prints_one_receipt_per_line(
 ) -> None:
     """Prints one JSON receipt per request with --json and exits 0 when all are accepted."""
     path = tmp_path / "r.sqlite"
-    requests = _write(tmp_path / "s.jsonl", SETUP)
+    requests = write_requests(tmp_path / "s.jsonl", SETUP)
     code, out, _ = _run(capsys, "--db", str(path), "apply", str(requests), "--json")
     assert code == 0
     receipts = [json.loads(line) for line in out.splitlines()]
@@ -92,7 +52,7 @@ def test_apply_exits_1_when_a_request_is_rejected(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Reports the rejection as JSON, applies the others, and exits 1 (API.md)."""
-    requests = _write(
+    requests = write_requests(
         tmp_path / "more.jsonl",
         [
             {"type": "retire", "actor": "b", "from": "B", "quantity": 10},  # not authorized
@@ -138,7 +98,7 @@ def test_apply_refuses_times_without_import(
     """Refuses 'at' unless --import is given (exit 2), and records it with --import."""
     request = {"type": "add_party", "actor": "operator", "party": "VNM", "registry_id": "VNM01",
                "administrator": "vn", "at": "2099-01-01T00:00:00Z"}  # fmt: skip
-    path = _write(tmp_path / "imp.jsonl", [request])
+    path = write_requests(tmp_path / "imp.jsonl", [request])
     code, _, err = _run(capsys, "--db", str(db), "apply", str(path))
     assert code == 2
     assert "$.at" in err
@@ -155,7 +115,8 @@ def test_balances_lists_every_account(db: Path, capsys: pytest.CaptureFixture[st
     code, out, _ = _run(capsys, "--db", str(db), "balances", "--party", "JPN")
     lines = out.splitlines()
     assert lines[0].split() == ["account", "party", "kind", "holder", "balance"]
-    assert lines[4].split() == ["B", "JPN", "entity_holding", "b", "200"]
+    assert set(lines[1]) == {"-", " "}
+    assert lines[5].split() == ["B", "JPN", "entity_holding", "b", "200"]
     assert len({len(line) for line in lines}) == 1  # right-aligned balances
 
 
@@ -223,7 +184,7 @@ def test_operator_is_named_when_the_file_is_created(
     path = tmp_path / "r.sqlite"
     request = _r("add_party", "boss", party="JPN", registry_id="JPN01", administrator="jcma")
     other = {**request, "actor": "operator", "party": "MNG", "registry_id": "MNG01"}
-    requests = _write(tmp_path / "a.jsonl", [request, {**other, "administrator": "m"}])
+    requests = write_requests(tmp_path / "a.jsonl", [request, {**other, "administrator": "m"}])
     args = ["--db", str(path), "--operator", "boss", "apply", str(requests), "--json"]
     code, out, _ = _run(capsys, *args)
     assert code == 1
