@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from registry_world import issue, world
 
-from jcm.demo.sample import calculate, load_samples
-from jcm.demo.scenario import OPERATOR, build_requests
-from jcm.registry import Registry, Rejection
-
-
-def demo_registry() -> Registry:
-    """The demo's whole history (``jcm demo``) imported into a registry in memory."""
-    samples = load_samples()
-    results = {
-        (sample.project, index): calculate(sample, period)
-        for sample in samples
-        for index, period in enumerate(sample.periods)
-    }
-    requests = build_requests(samples, results)
-    registry = Registry(operator=OPERATOR, clock=lambda: dt.datetime(2026, 11, 30, tzinfo=dt.UTC))
-    outcomes = registry.submit_batch(requests, import_by=OPERATOR)
-    assert not [o for o in outcomes if isinstance(o, Rejection)]
-    return registry
+from jcm.demo import run_demo
+from jcm.registry import Registry
 
 
 def two_party_world() -> Registry:
@@ -52,9 +36,11 @@ def two_party_world() -> Registry:
 
 
 @pytest.fixture(scope="module")
-def demo() -> Registry:
-    """The demo's registry (read it, never change it)."""
-    return demo_registry()
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
+    """The registry file ``jcm demo`` writes, open (read it, never change it)."""
+    run = run_demo(tmp_path_factory.mktemp("demo") / "jcm-demo.sqlite")
+    with Registry.open(run.db) as registry:
+        yield registry
 
 
 @pytest.fixture(scope="module")
