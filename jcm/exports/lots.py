@@ -1,8 +1,17 @@
-"""What the journal says about serial ranges: their issuance lot, and how they left circulation.
+"""What the journal says that the exports need: issuances, outflows, verifications, listings.
 
-Both exports need facts that a credit block alone does not carry: which issuance (project,
-vintage, monitoring period) a moved serial range came from, and why a range in a retirement or
-cancellation account is there. :class:`JournalFacts` reads them in one pass over the journal.
+This module is the exports' only reader of journal entries. Every read of an entry's
+``request`` or ``effects`` for :mod:`jcm.exports.cadt` and :mod:`jcm.exports.offsetsdb` happens
+here, and they see only the typed records below:
+
+* :class:`Issuance`: an ``issue`` entry, with the blocks it created (:class:`IssuedBlock`);
+* :class:`Outflow`: a ``retire`` or ``cancel`` entry, with the serial ranges it moved;
+* :class:`Verification`: the third-party entity and date of a ``submit_verification_report``;
+* the time of each project's ``submit_pin`` (its listing).
+
+Transfers (``transfer`` entries, international ones included) are not read: a transfer changes
+who holds a credit, not whether it exists or is in use, and neither export needs one (the CADT
+units come from the holdings now; OffsetsDB has no transfer transaction).
 
 A :class:`RangeMap` keeps disjoint inclusive serial ranges of one registry with a value each and
 cuts a queried range at their boundaries::
@@ -12,6 +21,10 @@ cuts a queried range at their boundaries::
     >>> m.add("JPN01", 501, 1000, "b")
     >>> m.pieces("JPN01", 401, 700)
     [(401, 500, 'a'), (501, 700, 'b')]
+
+:meth:`JournalFacts.quantities` uses it to say how many credits of each (project, vintage) a
+retirement or cancellation took: the serial ranges of the outflow are cut at the issuance lots
+that created them.
 """
 
 from __future__ import annotations
@@ -19,13 +32,24 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import attrs
 
 from jcm.registry.journal import Entry
 
-__all__ = ["Issuance", "JournalFacts", "Lot", "Outflow", "RangeMap", "Verification"]
+if TYPE_CHECKING:
+    from jcm.registry.engine import Registry
+
+__all__ = [
+    "Issuance",
+    "IssuedBlock",
+    "JournalFacts",
+    "Lot",
+    "Outflow",
+    "RangeMap",
+    "Verification",
+]
 
 V = TypeVar("V")
 
@@ -60,17 +84,42 @@ class RangeMap(Generic[V]):
 
 
 @attrs.frozen
+class IssuedBlock:
+    """One block an ``issue`` entry created."""
+
+    account: str
+    """The account credited."""
+    vintage: int
+    start: int
+    """First serial (inclusive)."""
+    end: int
+    """Last serial (inclusive)."""
+
+    @property
+    def quantity(self) -> int:
+        """Credits in the block [tCO2e]."""
+        return self.end - self.start + 1
+
+
+@attrs.frozen
 class Issuance:
     """One ``issue`` entry: the issuing Party's share of a decided issuance."""
 
     entry: int
     """Sequence number of the journal entry."""
     registry: str
+    """The issuing registry (``"JPN01"``)."""
     party: str
+    """The issuing Party (``"JPN"``)."""
     project: str
     period_start: dt.date
+    """First day of the monitoring period."""
     period_end: dt.date
+    """Last day of the monitoring period."""
     issued_at: dt.datetime
+    """The entry's time (UTC)."""
+    blocks: tuple[IssuedBlock, ...] = ()
+    """The blocks created, in serial order."""
 
 
 @attrs.frozen
@@ -83,17 +132,24 @@ class Lot:
 
 @attrs.frozen
 class Outflow:
-    """A retirement or cancellation that put a serial range in a terminal account."""
+    """A retirement or cancellation that put serial ranges in a terminal account."""
 
     entry: int
+    """Sequence number of the journal entry."""
     type: str
     """``"retire"`` or ``"cancel"``."""
     at: dt.datetime
+    """The entry's time (UTC)."""
     source: str
     """The account debited."""
+    serials: tuple[tuple[str, int, int], ...] = ()
+    """The ranges moved: ``(issuing registry, first, last)``."""
     ndc_year: int | None = None
+    """For a retirement, the NDC year it counts toward."""
     beneficiary: str | None = None
+    """For a retirement, the beneficiary it names, if any."""
     purpose: str | None = None
+    """For a cancellation, its purpose."""
 
 
 @attrs.frozen
@@ -101,36 +157,48 @@ class Verification:
     """The verification report of a monitoring period (its entity and date)."""
 
     body: str
+    """The third-party entity that submitted the report (its principal id)."""
     on: dt.date
+    """The date of the ``submit_verification_report`` entry (UTC)."""
 
 
 class JournalFacts:
-    """Lots, outflows and verifications read from a journal in one pass.
+    """Issuances, outflows, verifications and listings read from a journal in one pass.
 
     Parameters
     ----------
     entries
-        The journal's entries in order (``registry.store.entries()``).
+        The journal's entries in order (:meth:`of` reads a registry's).
     """
+
+    @classmethod
+    def of(cls, registry: Registry) -> JournalFacts:
+        """The facts of ``registry``'s whole journal."""
+        return cls(registry.store.entries())
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         self.lots: RangeMap[Lot] = RangeMap()
+        """The issuance lot of every issued serial range."""
         self.outflows: RangeMap[Outflow] = RangeMap()
-        self.verifications: dict[tuple[str, str, str], Verification] = {}
-        self.entries: list[Entry] = []
+        """The retirement or cancellation of every serial range in a terminal account."""
+        self.listed: dict[str, dt.datetime] = {}
+        """The time each project's PIN was submitted."""
+        self._verifications: dict[tuple[str, dt.date, dt.date], Verification] = {}
+        events: list[Issuance | Outflow] = []
         for entry in entries:
-            self.entries.append(entry)
             kind = entry.type
             if kind == "issue":
-                self._issue(entry)
+                events.append(self._issue(entry))
             elif kind in ("retire", "cancel"):
-                self._outflow(entry)
+                events.append(self._outflow(entry))
             elif kind == "submit_verification_report":
-                period = entry.request["period"]
-                key = (entry.request["project"], period["start"], period["end"])
-                self.verifications[key] = Verification(entry.actor, entry.at.date())
+                self._verification(entry)
+            elif kind == "submit_pin":
+                self.listed.setdefault(str(entry.request["project"]), entry.at)
+        self.events: tuple[Issuance | Outflow, ...] = tuple(events)
+        """Every issuance, retirement and cancellation, in journal order."""
 
-    def _issue(self, entry: Entry) -> None:
+    def _issue(self, entry: Entry) -> Issuance:
         request, effects = entry.request, entry.effects
         period = request["period"]
         issuance = Issuance(
@@ -141,25 +209,63 @@ class JournalFacts:
             dt.date.fromisoformat(period["start"]),
             dt.date.fromisoformat(period["end"]),
             entry.at,
+            tuple(
+                IssuedBlock(account, vintage, start, end)
+                for account, vintage, start, end in effects["blocks"]
+            ),
         )
-        for _account, vintage, start, end in effects["blocks"]:
-            self.lots.add(issuance.registry, start, end, Lot(issuance, vintage))
+        for block in issuance.blocks:
+            self.lots.add(issuance.registry, block.start, block.end, Lot(issuance, block.vintage))
+        return issuance
 
-    def _outflow(self, entry: Entry) -> None:
-        effects: dict[str, Any] = entry.effects
+    def _outflow(self, entry: Entry) -> Outflow:
+        effects = entry.effects
         outflow = Outflow(
             entry.seq,
             str(entry.type),
             entry.at,
             effects["from"],
+            tuple((registry, start, end) for registry, start, end in effects["serials"]),
             effects.get("ndc_year"),
             effects.get("beneficiary"),
             effects.get("purpose"),
         )
-        for registry, start, end in effects["serials"]:
+        for registry, start, end in outflow.serials:
             self.outflows.add(registry, start, end, outflow)
+        return outflow
+
+    def _verification(self, entry: Entry) -> None:
+        request = entry.request
+        period = request["period"]
+        key = (
+            str(request["project"]),
+            dt.date.fromisoformat(period["start"]),
+            dt.date.fromisoformat(period["end"]),
+        )
+        self._verifications[key] = Verification(entry.actor, entry.at.date())
 
     def verification(self, issuance: Issuance) -> Verification | None:
-        """The verification report of the issuance's monitoring period, if the journal has it."""
-        key = (issuance.project, issuance.period_start.isoformat(), issuance.period_end.isoformat())
-        return self.verifications.get(key)
+        """The latest verification report of the issuance's monitoring period, if any."""
+        return self._verifications.get(
+            (issuance.project, issuance.period_start, issuance.period_end)
+        )
+
+    def lot(self, registry: str, serial: int) -> Lot | None:
+        """The issuance lot of one serial of ``registry``, if the journal issued it."""
+        found = self.lots.pieces(registry, serial, serial)
+        return found[0][2] if found else None
+
+    def quantities(self, event: Issuance | Outflow) -> dict[tuple[str, int], int]:
+        """Credits [tCO2e] of each ``(project, vintage)`` an issuance created or an outflow took,
+        sorted by project then vintage."""
+        totals: dict[tuple[str, int], int] = {}
+        if isinstance(event, Issuance):
+            for block in event.blocks:
+                key = (event.project, block.vintage)
+                totals[key] = totals.get(key, 0) + block.quantity
+        else:
+            for registry, start, end in event.serials:
+                for s, e, lot in self.lots.pieces(registry, start, end):
+                    key = (lot.issuance.project, lot.vintage)
+                    totals[key] = totals.get(key, 0) + e - s + 1
+        return dict(sorted(totals.items()))

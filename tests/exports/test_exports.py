@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +13,11 @@ import pytest
 
 import jcm.cli
 from jcm.cli import main
+from jcm.core.credit import parse_identifier
+from jcm.errors import InvalidValueError
 from jcm.exports import cadt_json, cadt_units, credit_transactions, offsetsdb_csv
-from jcm.exports.cadt import SERIAL_NUMBER_PATTERN, UNIT_KEYS
-from jcm.exports.offsetsdb import COLUMNS
+from jcm.exports.cadt import ISSUANCE_KEYS, UNIT_KEYS, VERIFICATION_APPROACH
+from jcm.exports.offsetsdb import COLUMNS, PROJECT_COLUMNS
 from jcm.registry import Registry
 
 PERIOD = {"start": "2022-07-01", "end": "2023-06-30"}
@@ -133,20 +134,54 @@ def test_the_world_holds_what_the_tests_expect(reg: Registry) -> None:
 
 
 def test_offsetsdb_rows_are_exact(reg: Registry) -> None:
-    """Writes one row per (entry, project, vintage): issuance, transfer, retirements, cancel."""
+    """Writes one row per (entry, project, vintage) of issuances, retirements and cancellations."""
     rows = list(csv.reader(io.StringIO(offsetsdb_csv(reg))))
-    issue = len(steps()) - 4  # entry number of the issue
+    issue = len(steps()) - 4  # entry number of the issue; the transfer after it has no row
     assert rows == [
         list(COLUMNS),
         ["400", "MN010", "2022", at(issue), "issuance", "", "", "", "", "", ""],
         ["600", "MN010", "2023", at(issue), "issuance", "", "", "", "", "", ""],
-        ["200", "MN010", "2023", at(issue + 1), "transfer", "", "", "", "", "", ""],
         ["150", "MN010", "2023", at(issue + 2), "retirement", "B", "NDC 2030", "", "ACME Corp",
          "", ""],
         ["100", "MN010", "2022", at(issue + 3), "cancellation", "GOJ", "voluntary", "", "", "",
          ""],
         ["50", "MN010", "2023", at(issue + 4), "retirement", "B", "NDC 2030", "", "", "", ""],
     ]  # fmt: skip
+
+
+def test_offsetsdb_projects_row_is_exact(reg: Registry) -> None:
+    """Writes the project with its PIN time, first issuance and retirement, and its totals."""
+    rows = list(csv.DictReader(io.StringIO(offsetsdb_csv(reg, table="projects"))))
+    issue = len(steps()) - 4
+    assert [list(r) for r in rows] == [list(PROJECT_COLUMNS)]
+    assert rows == [
+        {
+            "project_id": "MN010",
+            "name": "Solar",
+            "registry": "joint-crediting-mechanism",
+            "proponent": "pp-a",
+            "protocol": "",
+            "protocol_unassigned": '["MN_AM003"]',
+            "category": "unknown",
+            "project_type": "Unknown",
+            "project_type_source": "jcm",
+            "status": "registered",
+            "country": "Mongolia",
+            "listed_at": at(13),
+            "first_issuance_at": at(issue),
+            "first_retirement_at": at(issue + 2),
+            "issued": "1000",
+            "retired": "200",
+            "is_compliance": "False",
+            "project_url": "",
+        }
+    ]
+
+
+def test_offsetsdb_refuses_an_unknown_table(reg: Registry) -> None:
+    """Refuses a table OffsetsDB does not have, naming the field and the tables it has."""
+    with pytest.raises(InvalidValueError, match="table: 'units' is invalid: must be one of"):
+        offsetsdb_csv(reg, table="units")  # type: ignore[arg-type]
 
 
 def test_offsetsdb_quantities_balance_the_registry(reg: Registry) -> None:
@@ -159,22 +194,24 @@ def test_offsetsdb_quantities_balance_the_registry(reg: Registry) -> None:
 
 
 def test_a_move_across_vintages_gives_a_row_per_vintage(reg: Registry) -> None:
-    """Splits a transfer of 2022 and 2023 serials into one row for each vintage."""
-    reg.submit({"type": "transfer", "from": "PP-A", "to": "B", "quantity": 150}, "pp-a")
-    last = credit_transactions(reg)[-2:]
-    assert [(r.vintage, r.quantity, r.transaction_type) for r in last] == [
-        (2022, 50, "transfer"),
-        (2023, 100, "transfer"),
+    """Splits a cancellation of 2022 and 2023 serials into one row for each vintage."""
+    reg.submit({"type": "transfer", "from": "PP-A", "to": "B", "quantity": 10}, "pp-a")
+    before = credit_transactions(reg)
+    reg.submit({"type": "cancel", "from": "PP-A", "quantity": 150, "purpose": "OMGE"}, "pp-a")
+    after = credit_transactions(reg)
+    assert after[: len(before)] == before  # the transfer added no row
+    assert [(r.vintage, r.quantity, r.transaction_type) for r in after[len(before) :]] == [
+        (2022, 60, "cancellation"),
+        (2023, 90, "cancellation"),
     ]
 
 
 def test_cadt_units_are_exact(reg: Registry) -> None:
     """Writes one unit per held block, retired and cancelled ones with their reasons."""
     units = cadt_units(reg)
-    assert all(tuple(u) == UNIT_KEYS for u in units)
-    issue = len(steps()) - 4
+    assert all(tuple(u) == UNIT_KEYS and tuple(u["issuance"]) == ISSUANCE_KEYS for u in units)
     summary = [
-        (u["unitOwner"], u["serialNumberBlock"], u["vintageYear"], u["unitStatus"],
+        (u["unitOwner"], u["unitRegistryLink"], u["vintageYear"], u["unitStatus"],
          u["unitStatusReason"], u["correspondingAdjustmentDeclaration"], u["unitBlockStart"],
          u["unitBlockEnd"], u["unitCount"])
         for u in units
@@ -196,19 +233,19 @@ def test_cadt_units_are_exact(reg: Registry) -> None:
          "800", 100),
     ]  # fmt: skip
     first = units[0]
-    assert first["issuanceId"] == f"JPN01-{issue}"
     assert first["countryJurisdictionOfOwner"] == "Japan"
     assert first["unitType"] == "Reduction - technical"
     assert first["correspondingAdjustmentStatus"] == "Not Started"
+    verified = [e for e in reg.store.entries() if e.type == "submit_verification_report"]
     assert first["issuance"] == {
-        "id": f"JPN01-{issue}",
         "warehouseProjectId": "MN010",
         "startDate": "2022-07-01",
         "endDate": "2023-06-30",
-        "verificationApproach": None,
+        "verificationApproach": VERIFICATION_APPROACH,
         "verificationBody": "tpe",
-        "verificationReportDate": "2025-06-01",
+        "verificationReportDate": verified[0].at.date().isoformat(),
     }
+    assert first["issuance"]["verificationReportDate"] == "2025-06-01"
     no_source = (
         "projectLocationId",
         "inCountryJurisdictionOfOwner",
@@ -216,19 +253,30 @@ def test_cadt_units_are_exact(reg: Registry) -> None:
         "marketplaceLink",
         "marketplaceIdentifier",
         "unitTags",
-        "unitRegistryLink",
     )
     assert all(u[key] is None for u in units for key in no_source)
 
 
 def test_cadt_units_count_every_held_credit(reg: Registry) -> None:
-    """Counts exactly the credits the registry holds, and the pattern finds each block's range."""
+    """Counts exactly the credits the registry holds; each link names the unit's serials."""
     units = cadt_units(reg)
     assert sum(u["unitCount"] for u in units) == sum(reg.balances().values())
     for unit in units:
-        match = re.match(SERIAL_NUMBER_PATTERN, unit["serialNumberBlock"])
-        assert match is not None
-        assert match.groups() == (unit["unitBlockStart"].zfill(9), unit["unitBlockEnd"].zfill(9))
+        registry, project, vintage, serials = parse_identifier(unit["unitRegistryLink"])
+        assert (registry, project, vintage) == ("JPN01", "MN010", unit["vintageYear"])
+        assert (str(serials.start), str(serials.end)) == (
+            unit["unitBlockStart"],
+            unit["unitBlockEnd"],
+        )
+        assert serials.end - serials.start + 1 == unit["unitCount"]
+
+
+def test_cadt_writes_a_given_registry_link(reg: Registry) -> None:
+    """Writes the caller's registry link in every unit, and refuses an empty one."""
+    link = "https://registry.example/jcm"
+    assert {u["unitRegistryLink"] for u in cadt_units(reg, registry_link=link)} == {link}
+    with pytest.raises(InvalidValueError, match="registry_link"):
+        cadt_units(reg, registry_link=" ")
 
 
 def test_an_international_transfer_is_held_abroad(reg: Registry) -> None:
@@ -240,21 +288,46 @@ def test_an_international_transfer_is_held_abroad(reg: Registry) -> None:
         "Held",
         10,
     )
-    assert unit["serialNumberBlock"] == "JPN01-MN010-2023-000000791-000000800"
+    assert unit["unitRegistryLink"] == "JPN01-MN010-2023-000000791-000000800"
 
 
 def test_cli_exports_a_registry_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Writes the same CSV and JSON from the command line as from Python."""
+    """Writes the same CSV tables and JSON from the command line as from Python."""
+    db = tmp_path / "registry.sqlite"
+    link = "https://registry.example/jcm"
+    with Registry.open(db) as registry:
+        build(registry)
+        credits, projects = offsetsdb_csv(registry), offsetsdb_csv(registry, table="projects")
+        expected_json = cadt_json(registry, registry_link=link)
+    assert main(["export", "--db", str(db), "offsetsdb"]) == 0
+    assert capsys.readouterr().out == credits
+    assert main(["export", "--db", str(db), "offsetsdb", "--table", "credits"]) == 0
+    assert capsys.readouterr().out == credits
+    out = tmp_path / "projects.csv"
+    args = ["export", "--db", str(db), "offsetsdb", "--table", "projects", "--out", str(out)]
+    assert main(args) == 0
+    assert out.read_text(encoding="utf-8") == projects
+    out = tmp_path / "units.json"
+    args = ["export", "--db", str(db), "cadt", "--registry-link", link, "--out", str(out)]
+    assert main(args) == 0
+    assert out.read_text(encoding="utf-8") == expected_json
+    assert len(json.loads(expected_json)) == 7
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [(["cadt", "--table", "projects"], "--table"), (["offsetsdb", "--registry-link", "x"],
+      "--registry-link")],
+)  # fmt: skip
+def test_cli_refuses_an_option_of_the_other_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], option: str
+) -> None:
+    """Exits 2 naming an option that belongs to the other export format."""
     db = tmp_path / "registry.sqlite"
     with Registry.open(db) as registry:
         build(registry)
-        expected_csv, expected_json = offsetsdb_csv(registry), cadt_json(registry)
-    assert main(["export", "--db", str(db), "offsetsdb"]) == 0
-    assert capsys.readouterr().out == expected_csv
-    out = tmp_path / "units.json"
-    assert main(["export", "--db", str(db), "cadt", "--out", str(out)]) == 0
-    assert out.read_text(encoding="utf-8") == expected_json
-    assert len(json.loads(expected_json)) == 7
+    assert main(["export", "--db", str(db), *args]) == 2
+    assert f"{option} does not apply to {args[0]}" in capsys.readouterr().err
 
 
 def test_cli_refuses_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
