@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from jcm.core.party import JAPAN
 from jcm.demo.figures import DemoFigures, display
-from jcm.demo.labels import country, country_in_text, possessive
+from jcm.demo.labels import countries_in_text, country, possessive
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -249,9 +249,7 @@ def build_figure(figures: DemoFigures) -> Figure:
     _adjustments_panel(right, figures)
     for ax in (top, left, right):
         ax.spines[["top", "right"]].set_visible(False)
-    hosts = list(dict.fromkeys(p.partner for p in figures.projects))
-    names = [country_in_text(h) for h in hosts]
-    where = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    where = countries_in_text(list(dict.fromkeys(p.partner for p in figures.projects)))
     count = _COUNTS.get(len(figures.projects), str(len(figures.projects)))
     fig.suptitle(
         f"jcm demo: {count} JCM projects in {where}, from emission reductions to credits "

@@ -23,6 +23,7 @@ from jcm.errors import JcmError
 
 __all__ = [
     "account_kind",
+    "countries_in_text",
     "country",
     "country_in_text",
     "possessive",
@@ -77,6 +78,18 @@ def country_in_text(code: str) -> str:
     """The country's name as it reads inside a sentence (``"the Philippines"``)."""
     name = country(code)
     return f"the {name}" if name in _WITH_ARTICLE else name
+
+
+def countries_in_text(codes: list[str] | tuple[str, ...]) -> str:
+    """Country names joined as in a sentence.
+
+    >>> countries_in_text(["PHL", "VNM", "CHL"])
+    'the Philippines, Viet Nam and Chile'
+    """
+    names = [country_in_text(c) for c in codes]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def possessive(code: str) -> str:

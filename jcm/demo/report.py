@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Final
 
 from jcm.core.party import JAPAN
 from jcm.demo.figures import DemoFigures, FlowFigures, MoveFigures, Refusal, display
 from jcm.demo.labels import (
     account_kind,
+    countries_in_text,
     country,
     country_in_text,
     registry_label,
@@ -100,12 +102,6 @@ def _who(principal: str) -> str:
     return _WHO.get(principal, principal)
 
 
-def _names(codes: Sequence[str]) -> str:
-    """Country names joined in a sentence: ``the Philippines, Viet Nam and Chile``."""
-    names = [country_in_text(c) for c in codes]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def _party_of(f: DemoFigures, registry_id: str) -> str:
     return next((p.party for p in f.parties if p.registry == registry_id), registry_id)
 
@@ -128,8 +124,8 @@ def _header(f: DemoFigures, db: str) -> list[str]:
         f"Journal: {f.entries:,} entries{span}, imported by the operator with their dates.",
         *textwrap.wrap(
             f"One engine holds the registries of Japan and {_count(len(partners))} partner "
-            f"countries ({_names(partners)}); every change is a request checked against the "
-            "rules and recorded in one hash-chained journal.",
+            f"countries ({countries_in_text(partners)}); every change is a request checked "
+            "against the rules and recorded in one hash-chained journal.",
             96,
         ),
         "Quantities are in tCO2e (one credit is one tonne of CO2 equivalent); fees are in JPY.",
@@ -144,7 +140,7 @@ def _summary(f: DemoFigures) -> list[str]:
     retired = sum(x.retired for x in f.flows)
     cancelled = sum(x.cancelled for x in f.flows)
     lines = [
-        ("Projects", f"{_count(len(f.projects))}, hosted by {_names(hosts)}"),
+        ("Projects", f"{_count(len(f.projects))}, hosted by {countries_in_text(hosts)}"),
         ("Reductions", f"{verified:,} tCO2e verified over {len(f.periods)} monitoring periods"),
         (
             "Credits issued",
@@ -168,7 +164,7 @@ def _summary(f: DemoFigures) -> list[str]:
     japan = next((a for a in f.adjustments if a.party == JAPAN and a.credits), None)
     if japan is not None:
         first, last = japan.ndc_period
-        mirror = _names([p for p, _ in japan.by_counterpart])
+        mirror = countries_in_text([p for p, _ in japan.by_counterpart])
         lines.append(
             (
                 "Adjustment",
@@ -424,10 +420,8 @@ def _balances(f: DemoFigures) -> list[str]:
         ("Registry", "Credits in its accounts"),
         [(registry_label(p, r), n) for (p, r), n in by_registry.items()],
     )
-    lines.append(
-        f"total in all accounts {f.held_total:,} = total issued {f.issued_total:,} (retired and "
-        "cancelled credits stay in their accounts)"
-    )
+    lines.append(f"total in all accounts {f.held_total:,} = total issued {f.issued_total:,}")
+    lines.append("(retired and cancelled credits stay in their accounts)")
     return _heading("Balances by account [tCO2e]", 7) + _indent(lines)
 
 
@@ -442,6 +436,11 @@ def _fees(f: DemoFigures) -> list[str]:
         "2025 overview and are not yet confirmed elsewhere (docs/rules.md §5).",
     ]
     return _heading("Fees charged", 8) + _indent(lines)
+
+
+def _amount(amount: Fraction) -> int | str:
+    """An exact amount for a table: an int (right-aligned, separators) when whole."""
+    return amount.numerator if amount.denominator == 1 else display(amount)
 
 
 def _problems_cell(problems: Sequence[Problem]) -> str:
@@ -480,22 +479,27 @@ def _article6(f: DemoFigures) -> list[str]:
             (
                 country(a.party),
                 f"{first}-{last}",
-                display(a.credits),
-                display(a.amount),
+                _amount(a.credits),
+                _amount(a.amount),
                 f"{direction} its {last} emissions" if a.credits else "-",
                 counterparts or "-",
             )
         )
     lines += table(
-        ("Country", "NDC period", "Credits", "Adjustment", "Direction", "Counterpart"), adj_rows
+        ("Country", "NDC period", "Credits covered", "Adjustment", "Direction", "Counterpart"),
+        adj_rows,
     )
     japan = next((a for a in f.adjustments if a.party == JAPAN), None)
     if japan is not None and japan.averaging:
         first, last = japan.ndc_period
         years = last - first + 1
-        lines.append(
-            f"Japan: authorized credits first transferred to Japan and retired toward its NDC, "
-            f"{display(japan.credits)} tCO2e, / {years} years = {display(japan.amount)} tCO2e."
+        lines += textwrap.wrap(
+            f"Japan: {display(japan.credits)} tCO2e of credits authorized by both countries, "
+            f"first transferred to Japan and retired toward its NDC, averaged over the {years} "
+            f"years {first}-{last}: {display(japan.credits)} / {years} = "
+            f"{display(japan.amount)} tCO2e, subtracted from its {last} emissions; the host "
+            "country of the credits adds as much to its own.",
+            96,
         )
     lines.append("")
     aef = f.aef
@@ -504,6 +508,7 @@ def _article6(f: DemoFigures) -> list[str]:
         "docs/rules.md §8):"
     )
     lines += table(("Table", "Rows"), list(aef.tables))
+    lines.append("(Table 2 lists only the authorizations given in the reported year.)")
     lines.append("")
     lines += table(("Action type", "Rows", "tCO2e"), list(aef.actions))
     lines.append("")
