@@ -13,7 +13,8 @@ Modules, one job each:
 * :mod:`jcm.demo.scenario` writes the history as registry requests (dated, idempotent);
 * :mod:`jcm.demo.run` imports them into the registry file and refuses one transfer on purpose;
 * :mod:`jcm.demo.figures` reads the figures back from the registry;
-* :mod:`jcm.demo.report` prints them; :mod:`jcm.demo.chart` draws them (matplotlib, optional).
+* :mod:`jcm.demo.report` prints them; :mod:`jcm.demo.chart` draws them (matplotlib, optional);
+  both name countries, registries, account kinds and requests in words (:mod:`jcm.demo.labels`).
 
     >>> from jcm.demo import run_demo                        # doctest: +SKIP
     >>> run = run_demo("jcm-demo.sqlite"); print(run.report)  # doctest: +SKIP

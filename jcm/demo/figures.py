@@ -1,33 +1,65 @@
-"""The figures the demo reports, read from a registry (its state and its journal) after the run.
+"""The figures the demo reports, read from a registry after the run.
 
 Everything here is read back from the registry, never carried over from the requests, so a
 second run on the same file, which changes nothing, reports the same figures; and the report's
-totals are the registry's: issued per project is the sum of its allocation lines, the balances of
-all accounts add up to what was issued, and the fees are those the journal charged.
+totals are the registry's: issued per project is the sum of its allocation lines, the credits each
+Party's registry issued are all somewhere (held, retired or cancelled), the balances of all
+accounts add up to what was issued, and the fees are those the registry charged.
+
+Where the figures come from
+---------------------------
+The registry's public views: :class:`jcm.registry.Registry` (``parties``, ``accounts``,
+``balance``, ``holdings``, ``project``, ``periods``, ``issued``, ``authorizations``,
+``fees_paid``, ``principal``, ``history``, ``as_of``, ``verify``) and
+:mod:`jcm.article6.view` (credit positions, NDCs, SHK uses and blocks, AEF bundles). No view gives
+three things the report shows: the calculation attached to a monitoring report (reference and
+project emissions), a retirement's beneficiary and a cancellation's purpose, and the time of the
+first entry. :func:`_asked` alone reads them, from the journal's requests decoded by the public
+:func:`jcm.registry.parse_request`; nothing here reads an entry's ``effects``.
+
+Worked example (the demo's flow of Japan's registry, docs/rules.md §4.5 conservation): JPN01
+issued 70,146 credits; 1,500 of them lie in the retirement account, 1,000 in the cancellation
+account, and 67,646 in holding accounts, so ``issued = held + retired + cancelled``. The 1,000
+credits Viet Nam's registry transferred to a Japanese account stay VNM01 credits: they count as
+held, in another Party's registry, in Viet Nam's row.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 from fractions import Fraction
-from typing import Any
 
 import attrs
 
 from jcm.article6 import view
-from jcm.article6.adjustment import Adjustment, corresponding_adjustment
+from jcm.article6.adjustment import corresponding_adjustment
+from jcm.article6.ndc import CaMethod
 from jcm.article6.shk import ShkReport, ShkUse, shk_report
+from jcm.core.account import AccountKind
 from jcm.core.period import MonitoringPeriod
 from jcm.errors import JcmError, Problem
-from jcm.registry.engine import Registry
+from jcm.registry import (
+    CancelRequest,
+    HistoryRecord,
+    Registry,
+    Request,
+    RetireRequest,
+    SubmitMonitoringReportRequest,
+    parse_request,
+)
 
 __all__ = [
     "AccountFigures",
+    "AdjustmentFigures",
     "AefFigures",
+    "AuthorizationFigures",
     "DemoFigures",
+    "FlowFigures",
     "IssuedLine",
     "MoveFigures",
+    "PartyFigures",
     "PeriodFigures",
     "ProjectFigures",
     "Refusal",
@@ -37,6 +69,17 @@ __all__ = [
 ]
 
 _MOVES = ("transfer", "retire", "cancel", "freeze", "unfreeze", "request_certificate")
+"""The request types listed among the moves (after issuance)."""
+
+
+@attrs.frozen
+class PartyFigures:
+    """A Party, its registry's id and administrator, and how many accounts the registry has."""
+
+    party: str
+    registry: str
+    administrator: str
+    accounts: int
 
 
 @attrs.frozen
@@ -80,7 +123,13 @@ class IssuedLine:
 
 @attrs.frozen
 class MoveFigures:
-    """A request after issuance (transfer, retire, cancel, certificate, freeze) from the journal."""
+    """A request after issuance (transfer, retire, cancel, certificate, freeze).
+
+    ``source`` is the account debited, or the account concerned by a freeze or a certificate;
+    ``target`` the account credited (``""`` when none); the registries are those of the two
+    accounts. ``beneficiary`` and ``ndc_year`` belong to a retirement, ``purpose`` to a
+    cancellation, ``balance`` [tCO2e] to a certificate.
+    """
 
     on: dt.date
     type: str
@@ -89,7 +138,17 @@ class MoveFigures:
     target: str
     quantity: int
     fee: int
-    note: str
+    source_registry: str
+    target_registry: str
+    beneficiary: str | None = None
+    ndc_year: int | None = None
+    purpose: str | None = None
+    balance: int | None = None
+
+    @property
+    def international(self) -> bool:
+        """True for a move between the registries of two Parties."""
+        return bool(self.target_registry) and self.target_registry != self.source_registry
 
 
 @attrs.frozen
@@ -106,25 +165,84 @@ class AccountFigures:
 
 
 @attrs.frozen
-class Refusal:
-    """A request the engine refused: what was asked, the error code and message."""
+class FlowFigures:
+    """Where the credits one Party's registry issued are now [tCO2e].
 
-    request: str
-    code: str
-    message: str
+    Every credit issued lies in exactly one account (docs/rules.md §4.5), so
+    ``issued == held + retired + cancelled``; ``held_elsewhere`` is the part of ``held`` that
+    lies in another Party's registry (moved there by an international transfer).
+    """
+
+    party: str
+    registry: str
+    issued: int
+    held: int
+    held_elsewhere: int
+    retired: int
+    cancelled: int
+
+    @property
+    def accounted(self) -> int:
+        """``held + retired + cancelled`` [tCO2e]: equals ``issued`` when nothing is lost."""
+        return self.held + self.retired + self.cancelled
+
+
+@attrs.frozen
+class AuthorizationFigures:
+    """An authorization (Art. 6.3), as AEF Table 2 shows it."""
+
+    authorization: str
+    party: str
+    project: str
+    vintages: tuple[int, ...]
+    purposes: tuple[str, ...]
+    sectors: tuple[str, ...]
+    activity_types: tuple[str, ...]
+
+
+@attrs.frozen
+class AdjustmentFigures:
+    """A Party's corresponding adjustment over its NDC period (docs/rules.md §7.5).
+
+    ``credits`` is what the adjustment covers over the whole period and ``amount`` what it
+    applies [tCO2e, exact]: with averaging the amount is ``credits / years`` for the NDC year,
+    otherwise the two are equal.
+    """
+
+    party: str
+    ndc_period: tuple[int, int]
+    averaging: bool
+    credits: Fraction
+    amount: Fraction
+    subtracted: bool
+    by_counterpart: tuple[tuple[str, Fraction], ...]
 
 
 @attrs.frozen
 class AefFigures:
-    """A Party's AEF for one year: rows per table, actions by type, and its checks per year."""
+    """A Party's AEF for one year (rows per table, actions by type), and every AEF's checks."""
 
     party: str
     year: int
     tables: tuple[tuple[str, int], ...]
     actions: tuple[tuple[str, int, int], ...]
     """``(action type, rows, quantity [tCO2e])``."""
-    checks: tuple[tuple[int, tuple[Problem, ...]], ...]
-    """``(reported year, problems of C01-C12)`` for every year with entries."""
+    checks: tuple[tuple[str, int, tuple[Problem, ...]], ...]
+    """``(Party, reported year, problems of C01-C12)`` for every Party and every year with
+    entries."""
+
+
+@attrs.frozen
+class Refusal:
+    """A request the engine refused: what was asked, the error code and message."""
+
+    type: str
+    actor: str
+    source: str
+    target: str
+    quantity: int
+    code: str
+    message: str
 
 
 @attrs.frozen
@@ -134,20 +252,19 @@ class DemoFigures:
     entries: int
     first_at: dt.datetime | None
     last_at: dt.datetime | None
-    parties: tuple[tuple[str, str, str, int], ...]
-    """``(party, registry id, administrator, accounts)``."""
+    parties: tuple[PartyFigures, ...]
     projects: tuple[ProjectFigures, ...]
     periods: tuple[PeriodFigures, ...]
     issued: tuple[IssuedLine, ...]
     moves: tuple[MoveFigures, ...]
     refusal: Refusal | None
     accounts: tuple[AccountFigures, ...]
+    flows: tuple[FlowFigures, ...]
     issued_total: int
     fees: tuple[tuple[str, int], ...]
     """``(payer, fees [JPY])`` of every principal charged."""
-    authorizations: tuple[tuple[str, str, str, tuple[int, ...], tuple[str, ...]], ...]
-    """``(authorization, party, project, vintages, purposes)``."""
-    adjustments: tuple[Adjustment, ...]
+    authorizations: tuple[AuthorizationFigures, ...]
+    adjustments: tuple[AdjustmentFigures, ...]
     aef: AefFigures
     shk_uses: tuple[ShkUse, ...]
     shk_holdings: ShkReport
@@ -163,13 +280,44 @@ class DemoFigures:
         """Credits held in all accounts, retirement and cancellation accounts included [tCO2e]."""
         return sum(a.balance for a in self.accounts)
 
+    def party(self, code: str) -> PartyFigures:
+        """The figures of the Party ``code``."""
+        return next(p for p in self.parties if p.party == code)
 
-def _date(value: str) -> dt.date:
-    return dt.date.fromisoformat(value)
+
+@attrs.frozen
+class _Asked:
+    """What the journal's requests say and no registry view gives (see :func:`_asked`)."""
+
+    first_at: dt.datetime | None
+    last_at: dt.datetime | None
+    years: tuple[int, ...]
+    calculations: dict[tuple[str, dt.date], SubmitMonitoringReportRequest]
+    moves: dict[int, Request]
 
 
-def _period(data: dict[str, Any]) -> MonitoringPeriod:
-    return MonitoringPeriod(_date(data["start"]), _date(data["end"]))
+def _asked(registry: Registry) -> _Asked:
+    """The one read of the journal: the requests, decoded by :func:`parse_request`.
+
+    It gives the times of the first and last entries, the years with entries, the calculation
+    attached to each monitoring report (by project and period start) and the request of each move
+    (by entry number: a retirement's beneficiary and NDC year, a cancellation's purpose).
+    """
+    first_at: dt.datetime | None = None
+    last_at: dt.datetime | None = None
+    years: set[int] = set()
+    calculations: dict[tuple[str, dt.date], SubmitMonitoringReportRequest] = {}
+    moves: dict[int, Request] = {}
+    for entry in registry.store.entries():
+        first_at = first_at or entry.at
+        last_at = entry.at
+        years.add(entry.at.astimezone(dt.UTC).year)
+        request = parse_request(entry.request)
+        if isinstance(request, SubmitMonitoringReportRequest):
+            calculations[(request.project, request.period.start)] = request
+        elif request.type in _MOVES:
+            moves[entry.seq] = request
+    return _Asked(first_at, last_at, tuple(sorted(years)), calculations, moves)
 
 
 def _projects(registry: Registry, order: Iterable[str]) -> tuple[ProjectFigures, ...]:
@@ -189,77 +337,22 @@ def _projects(registry: Registry, order: Iterable[str]) -> tuple[ProjectFigures,
     return tuple(out)
 
 
-def _move(entry: Any, registry_of: dict[str, str]) -> MoveFigures:
-    request, effects = entry.request, entry.effects
-    kind = request["type"]
-    on = entry.at.astimezone(dt.UTC).date()
-    if kind in ("freeze", "unfreeze"):
-        note = "disposal restriction recorded" if kind == "freeze" else "restriction released"
-        return MoveFigures(on, kind, entry.actor, effects["account"], "", 0, entry.fee, note)
-    if kind == "request_certificate":
-        balance = effects["certificate"]["balance"]
-        note = f"certificate of the account's records (balance {balance:,})"
-        return MoveFigures(on, kind, entry.actor, effects["account"], "", 0, entry.fee, note)
-    notes = []
-    if effects.get("international"):
-        registries = sorted({r for r, _, _ in effects["serials"]})
-        target = registry_of.get(effects["to"], "?")
-        notes.append(f"international: {', '.join(registries)} -> {target}")
-    if "beneficiary" in effects:
-        notes.append(f"for {effects['beneficiary']}")
-    if "ndc_year" in effects:
-        notes.append(f"NDC {effects['ndc_year']}")
-    if "purpose" in effects:
-        notes.append(f"purpose: {effects['purpose']}")
-    return MoveFigures(
-        on,
-        kind,
-        entry.actor,
-        effects["from"],
-        effects["to"],
-        int(effects["quantity"]),
-        entry.fee,
-        "; ".join(notes),
-    )
-
-
-def _journal(
-    registry: Registry,
-) -> tuple[dict[tuple[str, str], dict[str, Any]], dict[tuple[str, str], int], list[MoveFigures]]:
-    """Calculations by (project, period start), issued by (project, account), and the moves."""
-    calculations: dict[tuple[str, str], dict[str, Any]] = {}
-    issued: dict[tuple[str, str], int] = {}
-    moves: list[MoveFigures] = []
-    registry_of = {a.id: a.registry for a in registry.accounts()}
-    for entry in registry.store.entries():
-        request = entry.request
-        kind = request.get("type")
-        if kind == "submit_monitoring_report" and "calculation" in request:
-            calculations[(request["project"], request["period"]["start"])] = request["calculation"]
-        elif kind == "issue":
-            for account, _vintage, start, end in entry.effects["blocks"]:
-                key = (request["project"], account)
-                issued[key] = issued.get(key, 0) + end - start + 1
-        elif kind in _MOVES:
-            moves.append(_move(entry, registry_of))
-    return calculations, issued, moves
-
-
 def _periods(
-    registry: Registry, projects: Iterable[str], calculations: dict[tuple[str, str], Any]
+    registry: Registry, projects: Iterable[str], asked: _Asked
 ) -> tuple[PeriodFigures, ...]:
     out = []
     for project_id in projects:
         for rec in registry.periods(project_id):
-            calc = calculations.get((project_id, rec.period.start.isoformat()), {})
+            report = asked.calculations.get((project_id, rec.period.start))
+            calc = None if report is None else report.calculation
             out.append(
                 PeriodFigures(
                     project_id,
                     rec.period,
-                    float(calc.get("reference_emissions", 0.0)),
-                    float(calc.get("project_emissions", 0.0)),
-                    float(calc.get("leakage_emissions", 0.0)),
-                    float(calc.get("emission_reductions_exact", 0.0)),
+                    (calc and calc.reference_emissions) or 0.0,
+                    (calc and calc.project_emissions) or 0.0,
+                    (calc and calc.leakage_emissions) or 0.0,
+                    (calc and calc.emission_reductions_exact) or 0.0,
                     rec.calculated_reductions or 0,
                     rec.verified_reductions or 0,
                     rec.quantities_by_vintage,
@@ -268,26 +361,182 @@ def _periods(
     return tuple(sorted(out, key=lambda p: (p.period.end, p.project)))
 
 
-def _aef(registry: Registry, party: str, year: int, submitted_on: dt.date) -> AefFigures:
-    years = sorted({e.at.astimezone(dt.UTC).year for e in registry.store.entries()})
+def _histories(registry: Registry) -> dict[str, tuple[HistoryRecord, ...]]:
+    """The history of every account (an entry that concerns two accounts is in both)."""
+    return {account.id: registry.history(account.id) for account in registry.accounts()}
+
+
+def _project_of_serials(registry: Registry) -> dict[str, list[tuple[int, int, str]]]:
+    """``{registry: [(first serial, last serial, project), ...]}`` of every block held, sorted."""
+    out: dict[str, list[tuple[int, int, str]]] = {}
+    for account in registry.accounts():
+        for block in registry.holdings(account.id):
+            out.setdefault(block.registry, []).append(
+                (block.serials.start, block.serials.end, block.project)
+            )
+    for blocks in out.values():
+        blocks.sort()
+    return out
+
+
+def _issued_lines(
+    registry: Registry,
+    projects: tuple[ProjectFigures, ...],
+    histories: dict[str, tuple[HistoryRecord, ...]],
+) -> tuple[IssuedLine, ...]:
+    """Credits issued per (project, account): the issuances in each account's history."""
+    blocks = _project_of_serials(registry)
+    issued: dict[tuple[str, str], int] = {}
+    for account, records in histories.items():
+        for record in records:
+            if record.type != "issue":
+                continue
+            for registry_id, start, end in record.serials:
+                ranges = blocks[registry_id]
+                project = ranges[bisect.bisect_right(ranges, (start, end, "\uffff")) - 1][2]
+                issued[(project, account)] = issued.get((project, account), 0) + end - start + 1
+    return tuple(
+        IssuedLine(p.project, party, account, share, issued.get((p.project, account), 0))
+        for p in projects
+        for party, account, share in p.allocation
+    )
+
+
+def _moves(
+    registry: Registry, histories: dict[str, tuple[HistoryRecord, ...]], asked: _Asked
+) -> tuple[MoveFigures, ...]:
+    registry_of = {a.id: a.registry for a in registry.accounts()}
+    ndc_end = {p.party: p.ndc_period[1] for p in registry.parties()}
+    seen: dict[int, tuple[str, HistoryRecord]] = {}  # entry -> (first account it names, record)
+    for account, records in histories.items():
+        for record in records:
+            if record.type in _MOVES:
+                seen.setdefault(record.entry, (account, record))
+    out = []
+    for number, (account, record) in sorted(seen.items()):
+        source = record.source or account
+        target = record.target or ""
+        request = asked.moves.get(number)
+        beneficiary: str | None = None
+        purpose: str | None = None
+        ndc_year: int | None = None
+        balance: int | None = None
+        if isinstance(request, RetireRequest):
+            beneficiary = request.beneficiary
+            ndc_year = request.ndc_year or ndc_end[registry.account(source).party]
+        elif isinstance(request, CancelRequest):
+            purpose = request.purpose
+        elif record.type == "request_certificate":
+            balance = registry.as_of(record.at).balance(source)
+        out.append(
+            MoveFigures(
+                record.at.astimezone(dt.UTC).date(),
+                record.type,
+                record.actor,
+                source,
+                target,
+                record.quantity,
+                record.fee,
+                registry_of[source],
+                registry_of.get(target, ""),
+                beneficiary,
+                ndc_year,
+                purpose,
+                balance,
+            )
+        )
+    return tuple(out)
+
+
+def _flows(registry: Registry) -> tuple[FlowFigures, ...]:
+    """Where each registry's credits are, by the registry that issued them (docs/rules.md §4.5)."""
+    issued: dict[str, int] = {}
+    for (registry_id, _project, _vintage), quantity in registry.issued().items():
+        issued[registry_id] = issued.get(registry_id, 0) + quantity
+    place: dict[tuple[str, str], int] = {}  # (issuing registry, where) -> credits
+    for account in registry.accounts():
+        if account.kind is AccountKind.RETIREMENT:
+            where = "retired"
+        elif account.kind is AccountKind.CANCELLATION:
+            where = "cancelled"
+        else:
+            where = "home"
+        for block in registry.holdings(account.id):
+            if where == "home" and block.registry != account.registry:
+                where_now = "elsewhere"
+            else:
+                where_now = where
+            key = (block.registry, where_now)
+            place[key] = place.get(key, 0) + block.serials.quantity
+    out = []
+    for p in registry.parties():
+        r = p.registry_id
+        elsewhere = place.get((r, "elsewhere"), 0)
+        out.append(
+            FlowFigures(
+                p.party,
+                r,
+                issued.get(r, 0),
+                place.get((r, "home"), 0) + elsewhere,
+                elsewhere,
+                place.get((r, "retired"), 0),
+                place.get((r, "cancelled"), 0),
+            )
+        )
+    return tuple(out)
+
+
+def _adjustments(registry: Registry) -> tuple[AdjustmentFigures, ...]:
+    positions = view.credit_positions(registry)
+    ndcs = view.ndcs(registry)
+    out = []
+    for p in registry.parties():
+        a = corresponding_adjustment(positions, p.party, ndcs=ndcs)
+        first, last = a.ndc_period
+        averaging = a.method is CaMethod.AVERAGING
+        years = last - first + 1 if averaging else 1
+        out.append(
+            AdjustmentFigures(
+                p.party,
+                a.ndc_period,
+                averaging,
+                a.adjustment * years,
+                a.adjustment,
+                a.subtracted,
+                tuple((q, amount * years) for q, amount in a.by_partner if amount),
+            )
+        )
+    return tuple(out)
+
+
+def _aef(
+    registry: Registry, party: str, year: int, years: Iterable[int], submitted_on: dt.date
+) -> AefFigures:
     checks = []
     shown = None
-    for y in years:
-        bundle = view.aef_bundle(registry, party, y, submitted_on=submitted_on)
-        checks.append((y, tuple(bundle.check())))
-        if y == year:
-            shown = bundle
+    for p in registry.parties():
+        for y in years:
+            bundle = view.aef_bundle(registry, p.party, y, submitted_on=submitted_on)
+            checks.append((p.party, y, tuple(bundle.check())))
+            if (p.party, y) == (party, year):
+                shown = bundle
     if shown is None:
         shown = view.aef_bundle(registry, party, year, submitted_on=submitted_on)
     tables = tuple((name, len(rows)) for name, _headers, rows in shown.report.tables())
     by_type: dict[str, tuple[int, int]] = {}
     for row in shown.report.actions:
-        cells = row.as_dict()
-        kind = cells["Action type"]
-        rows, quantity = by_type.get(kind, (0, 0))
-        by_type[kind] = (rows + 1, quantity + int(cells["Quantity (t CO2 eq)"]))
+        rows, quantity = by_type.get(row.action_type, (0, 0))
+        by_type[row.action_type] = (rows + 1, quantity + int(row.quantity))
     actions = tuple((kind, rows, quantity) for kind, (rows, quantity) in by_type.items())
     return AefFigures(party, year, tables, actions, tuple(checks))
+
+
+def _payers(registry: Registry, histories: dict[str, tuple[HistoryRecord, ...]]) -> list[str]:
+    """Every principal the registry charged: account holders, administrators and actors."""
+    candidates = dict.fromkeys(a.holder for a in registry.accounts())
+    candidates.update(dict.fromkeys(p.administrator for p in registry.parties()))
+    candidates.update(dict.fromkeys(r.actor for rs in histories.values() for r in rs))
+    return [p for p in candidates if registry.fees_paid(p)]
 
 
 def gather(
@@ -310,18 +559,15 @@ def gather(
     refusal
         The request the engine refused on purpose, if any.
     aef_party, aef_year
-        The Party and reported year of the AEF to summarise.
+        The Party and reported year of the AEF to summarise; the checks run for every Party and
+        every year with entries.
     shk_account
         The account whose SHK eligibility is listed.
     """
     project_ids = tuple(projects)
-    calculations, issued, moves = _journal(registry)
+    asked = _asked(registry)
+    histories = _histories(registry)
     figures_projects = _projects(registry, project_ids)
-    issued_lines = tuple(
-        IssuedLine(p.project, party, account, share, issued.get((p.project, account), 0))
-        for p in figures_projects
-        for party, account, share in p.allocation
-    )
     accounts = tuple(
         AccountFigures(
             a.id, a.party, a.registry, a.kind.value, a.holder, a.frozen, registry.balance(a.id)
@@ -329,47 +575,57 @@ def gather(
         for a in registry.accounts()
     )
     parties = tuple(
-        (p.party, p.registry_id, p.administrator, len(registry.accounts(p.party)))
+        PartyFigures(p.party, p.registry_id, p.administrator, len(registry.accounts(p.party)))
         for p in registry.parties()
     )
-    payers = [p for p in registry.state.principals if registry.fees_paid(p)]
-    positions = view.credit_positions(registry)
-    ndcs = view.ndcs(registry)
-    adjustments = tuple(
-        corresponding_adjustment(positions, p.party, ndcs=ndcs) for p in registry.parties()
-    )
-    last = registry.state.last_at
+    last = asked.last_at
     submitted_on = last.astimezone(dt.UTC).date() if last is not None else dt.date(2026, 12, 31)
-    entries = list(registry.store.entries())
     return DemoFigures(
-        entries=len(entries),
-        first_at=entries[0].at if entries else None,
+        entries=registry.last_entry,
+        first_at=asked.first_at,
         last_at=last,
         parties=parties,
         projects=figures_projects,
-        periods=_periods(registry, project_ids, calculations),
-        issued=issued_lines,
-        moves=tuple(moves),
+        periods=_periods(registry, project_ids, asked),
+        issued=_issued_lines(registry, figures_projects, histories),
+        moves=_moves(registry, histories, asked),
         refusal=refusal,
         accounts=accounts,
+        flows=_flows(registry),
         issued_total=sum(registry.issued().values()),
-        fees=tuple((p, registry.fees_paid(p)) for p in payers),
+        fees=tuple((p, registry.fees_paid(p)) for p in _payers(registry, histories)),
         authorizations=tuple(
-            (a.id, a.party, a.project, tuple(sorted(a.vintages)), tuple(sorted(a.purposes)))
+            AuthorizationFigures(
+                a.id,
+                a.party,
+                a.project,
+                tuple(sorted(a.vintages)),
+                tuple(sorted(a.purposes)),
+                tuple(a.sectors),
+                tuple(a.activity_types),
+            )
             for a in registry.authorizations()
         ),
-        adjustments=adjustments,
-        aef=_aef(registry, aef_party, aef_year, submitted_on),
-        shk_uses=tuple(u for u in view.shk_uses(registry)),
+        adjustments=_adjustments(registry),
+        aef=_aef(registry, aef_party, aef_year, asked.years, submitted_on),
+        shk_uses=view.shk_uses(registry),
         shk_holdings=shk_report(shk_account, view.shk_blocks(registry, shk_account)),
         problems=registry.verify(),
     )
 
 
-def refusal_of(request: dict[str, Any], error: JcmError) -> Refusal:
-    """A :class:`Refusal` from a refused request and the engine's error."""
-    what = ", ".join(f"{k}={v}" for k, v in request.items() if k != "type")
-    return Refusal(f"{request['type']} ({what})", error.code, error.message)
+def refusal_of(request: dict[str, object], error: JcmError) -> Refusal:
+    """A :class:`Refusal` from a refused move request and the engine's error."""
+    quantity = request.get("quantity")
+    return Refusal(
+        str(request["type"]),
+        str(request.get("actor", "")),
+        str(request.get("from", "")),
+        str(request.get("to", "")),
+        quantity if isinstance(quantity, int) else 0,
+        error.code,
+        error.message,
+    )
 
 
 def display(amount: Fraction) -> str:
