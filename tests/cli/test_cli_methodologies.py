@@ -8,13 +8,11 @@ from typing import Any
 
 import pytest
 from numpy.testing import assert_allclose
+from public_vectors import load_vectors
 
 import jcm.methodologies
 from jcm.cli import main
 
-VECTORS = (
-    Path(__file__).resolve().parents[2] / ".." / "shared" / "reference" / "vectors-public.json"
-)
 RESULT_KEYS = [
     "methodology",
     "version",
@@ -40,7 +38,7 @@ PROVENANCE_KEYS = {
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Parametrize tests taking ``vector`` with the public vectors."""
     if "vector" in metafunc.fixturenames:
-        cases = json.loads(VECTORS.read_text(encoding="utf-8"))
+        cases = load_vectors()
         metafunc.parametrize("vector", cases, ids=[c["id"] for c in cases])
 
 
@@ -93,7 +91,7 @@ def test_calculate_bad_input_exits_2_naming_the_field(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Exits 2 and names $.strata[0].area for a negative area (methodologies.md §8.1 A1)."""
-    case = json.loads(VECTORS.read_text(encoding="utf-8"))[0]["input"]
+    case = load_vectors()[0]["input"]
     case["strata"][0]["area"] = -12.5
     assert main(["calculate", "awd-rice", str(_write(tmp_path, case))]) == 2
     captured = capsys.readouterr()
@@ -143,7 +141,7 @@ def test_methodologies_json_lists_the_builtins(capsys: pytest.CaptureFixture[str
         "version": "1.0",
         "title": listed["chiller"]["title"],
         "follows": ["TH_AM005"],
-        "distribution": "jcm",
+        "distribution": "jcm-engine",
     }
     assert listed["solar-pv"]["follows"] == [
         "TH_AM001",
@@ -168,7 +166,7 @@ def test_large_input_gives_the_same_result_as_the_python_api(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Gives, for 2,000 strata (the columnar fast path), the Python API's result exactly."""
-    base = json.loads(VECTORS.read_text(encoding="utf-8"))[1]["input"]
+    base = load_vectors()[1]["input"]
     stratum = base["strata"][0]
     regimes = ["single_drainage", "multiple_drainage"]
     strata = [

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import copy
 import inspect
-import json
 import math
 import re
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from public_vectors import load_vectors
 
 import jcm.methodologies.builtin
 from jcm.methodologies import MethodologyHost, numeric_fields_without_units
@@ -30,9 +29,8 @@ from jcm.methodologies.tables import (
 )
 from jcm.testing import check_methodology
 
-_PATH = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference" / "vectors-public.json"
 _FIRST: dict[str, dict[str, Any]] = {}
-for _case in json.loads(_PATH.read_text(encoding="utf-8")):
+for _case in load_vectors():
     _FIRST.setdefault(_case["methodology"], _case["input"])
 BUILTINS = jcm.methodologies.builtin.jcm_register_methodologies()
 
