@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 
 from jcm._version import __version__
 from jcm.errors import InvalidValueError, JcmError
+from jcm.methodologies import blocking
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_REJECTED", "Handler", "main"]
 
@@ -43,6 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Japan's Joint Crediting Mechanism: methodologies, registry, Article 6.",
     )
     parser.add_argument("--version", action="version", version=f"jcm {__version__}")
+    parser.add_argument(
+        "--block-plugin",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="do not load the methodology plugin NAME (an entry-point or distribution name; "
+        "repeatable; the environment variable JCM_BLOCK_PLUGINS takes a comma-separated list)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _SUBCOMMANDS:
         module_name = f"jcm.cli.{name}"
@@ -61,7 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        return handler(args)
+        with blocking(args.block_plugin):
+            return handler(args)
     except InvalidValueError as exc:
         print(f"jcm: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
