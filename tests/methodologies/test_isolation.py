@@ -204,3 +204,26 @@ def test_the_library_logger_has_a_null_handler() -> None:
     assert [type(h) for h in handlers if isinstance(h, logging.NullHandler)] == [
         logging.NullHandler
     ]
+
+
+def test_the_led_example_can_be_blocked_by_plugin_name() -> None:
+    """Drops led-lighting from a host that blocks the entry point led of the example package."""
+    host = MethodologyHost()
+    assert "led-lighting" in _ids(host)
+    host.set_blocked("led")
+    assert "led-lighting" not in _ids(host)
+
+
+def test_a_duplicate_registration_of_the_led_example_is_refused(host: MethodologyHost) -> None:
+    """Refuses a second plugin registered in code providing led-lighting 1.0, naming both."""
+    import jcm_methodology_led
+
+    class Again:
+        @jcm.methodologies.hookimpl
+        def jcm_register_methodologies(self) -> list[object]:
+            return [jcm_methodology_led.LedLighting()]
+
+    host.register(jcm_methodology_led)
+    host.register(Again(), name="again", distribution=("copycat", "9.9"))
+    with pytest.raises(PluginError, match=r"copycat 9\.9.*jcm-methodology-led"):
+        host.available()
