@@ -11,7 +11,7 @@ import pytest
 
 import jcm.methodologies
 from jcm.errors import CalculationError, PluginError, Problem
-from jcm.methodologies import Emissions, GwpSet, MethodologyHost, gwp_field
+from jcm.methodologies import Emissions, GwpSet, HostedMethodology, MethodologyHost, gwp_field
 from jcm.testing import check_methodology, numeric_leaves, spec_at
 from jcm.units import quantity
 
@@ -151,6 +151,19 @@ def test_host_fixture_is_empty(host: MethodologyHost) -> None:
     assert host.available() == ()
 
 
+def _hosted(methodology: _Pv, distribution: tuple[str, str]) -> HostedMethodology:
+    """The methodology as a fresh host runs it, registered under ``distribution``."""
+
+    class Plugin:
+        @jcm.methodologies.hookimpl
+        def jcm_register_methodologies(self) -> list[object]:
+            return [methodology]
+
+    host = MethodologyHost(entry_points=False)
+    host.register(Plugin(), distribution=distribution)
+    return host.get(methodology.id)
+
+
 def test_a_gwp_set_given_as_the_enum_fails() -> None:
     """Fails a plugin returning gwp_set=inputs.gwp (an enum), saying to write .value."""
     with pytest.raises(AssertionError, match=r"gwp_set <GwpSet\.AR5: 'AR5'>.*GwpSet\.value"):
@@ -160,15 +173,8 @@ def test_a_gwp_set_given_as_the_enum_fails() -> None:
 def test_a_gwp_set_given_by_name_passes() -> None:
     """Passes the same plugin when it returns inputs.gwp.value, recorded in the provenance."""
     check_methodology(_NamedGwp(), {**PV1, "gwp": "AR6"})
-    host = MethodologyHost(entry_points=False)
-
-    class Plugin:
-        @jcm.methodologies.hookimpl
-        def jcm_register_methodologies(self) -> list[object]:
-            return [_NamedGwp()]
-
-    host.register(Plugin(), distribution=("pv", "1.0"))
-    assert host.get("pv-test").calculate({**PV1, "gwp": "AR6"}).provenance.gwp_set == "AR6"
+    hosted = _hosted(_NamedGwp(), ("pv", "1.0"))
+    assert hosted.calculate({**PV1, "gwp": "AR6"}).provenance.gwp_set == "AR6"
 
 
 @pytest.mark.parametrize("plugin", [_TextProblem(), _ProblemWithNumber()], ids=type)
@@ -180,14 +186,7 @@ def test_a_problem_that_is_not_json_fails(plugin: _Pv) -> None:
 
 def test_the_host_refuses_such_results_with_a_calculation_error() -> None:
     """Raises CalculationError naming the methodology, its distribution and gwp_set."""
-    host = MethodologyHost(entry_points=False)
-
-    class Plugin:
-        @jcm.methodologies.hookimpl
-        def jcm_register_methodologies(self) -> list[object]:
-            return [_EnumGwp()]
-
-    host.register(Plugin(), distribution=("enums", "0.2"))
+    hosted = _hosted(_EnumGwp(), ("enums", "0.2"))
     with pytest.raises(CalculationError, match=r"pv-test 1\.0 from enums 0\.2") as info:
-        host.get("pv-test").calculate(PV1)
+        hosted.calculate(PV1)
     assert info.value.field == "gwp_set"
