@@ -20,6 +20,7 @@ or ``jcm.article6``, and no plugin is loaded before a methodology is asked for.
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import TYPE_CHECKING, Any
 
 from jcm._version import __version__
@@ -41,6 +42,9 @@ from jcm.errors import (
 if TYPE_CHECKING:
     from jcm import article6, methodologies, registry
     from jcm.registry import Registry
+
+if not any(isinstance(h, logging.NullHandler) for h in logging.getLogger("jcm").handlers):
+    logging.getLogger("jcm").addHandler(logging.NullHandler())  # a library logs; the app shows
 
 __all__ = [
     "Account",

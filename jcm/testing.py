@@ -14,14 +14,17 @@ Use them from a plugin's own tests (see ``examples/jcm-methodology-led/tests``):
 
 ``check_methodology`` registers the methodology in a fresh host (which refuses numbers without a
 unit), calculates the sample twice and from its structured ``Inputs`` (results must be identical),
-replaces every number of the sample in turn by NaN and, where the field forbids it, by a negative
-value (each must be rejected with an error naming that number's ``$.path``), and checks that the
+checks that the result and its provenance serialize to JSON as ``jcm calculate --json`` writes
+them and read back equal (a ``gwp_set`` that is an enum instead of its name fails here), replaces
+every number of the sample in turn by NaN and, where the field forbids it, by a negative value
+(each must be rejected with an error naming that number's ``$.path``), and checks that the
 provenance is complete. It raises ``AssertionError`` listing every failure.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import math
 import re
 import typing
@@ -32,11 +35,12 @@ import attrs
 import pytest
 
 from jcm._version import __version__ as jcm_version
-from jcm.errors import InvalidInputError, InvalidValueError
+from jcm.errors import CalculationError, InvalidInputError, InvalidValueError
 from jcm.methodologies.host import HostedMethodology, MethodologyHost, distribution_of
 from jcm.methodologies.markers import hookimpl
 from jcm.methodologies.protocol import Methodology
 from jcm.methodologies.result import CalculationResult
+from jcm.serialization import canonical_json
 from jcm.units import QuantitySpec, floor_tonnes, quantity_spec
 
 __all__ = ["check_methodology", "host", "numeric_leaves", "spec_at"]
@@ -138,7 +142,9 @@ def check_methodology(methodology: Methodology, sample_inputs: Mapping[str, Any]
     Raises
     ------
     AssertionError
-        Listing every failed check.
+        Listing every failed check; also when calculating the sample fails with
+        :class:`jcm.errors.CalculationError` (the plugin raised, or returned something that is
+        not JSON, such as an enum for ``gwp_set``).
     jcm.errors.PluginError
         When the host refuses the methodology (no unit on a number, bad protocol).
     """
@@ -147,14 +153,21 @@ def check_methodology(methodology: Methodology, sample_inputs: Mapping[str, Any]
     fresh.register(_SinglePlugin(methodology), distribution=distribution_of(methodology))
     hosted = fresh.get(methodology.id, methodology.version)
 
-    first = hosted.calculate(sample_inputs)
-    second = hosted.calculate(copy.deepcopy(dict(sample_inputs)))
-    structured = hosted.calculate(hosted.structure(sample_inputs))
+    try:
+        first = hosted.calculate(sample_inputs)
+        second = hosted.calculate(copy.deepcopy(dict(sample_inputs)))
+        structured = hosted.calculate(hosted.structure(sample_inputs))
+    except CalculationError as exc:
+        raise AssertionError(
+            f"{methodology.id} {methodology.version} fails the jcm conformance check:\n  "
+            f"calculating sample_inputs raised CalculationError: {exc}"
+        ) from exc
     if first.to_json() != second.to_json():
         failures.append("two calculations of the same inputs differ")
     if structured.to_json() != first.to_json():
         failures.append("the Inputs object and its JSON give different results")
     failures += _result_failures(first, hosted)
+    failures += _json_failures(first)
 
     leaves = list(numeric_leaves(sample_inputs))
     if not leaves:
@@ -176,6 +189,22 @@ def check_methodology(methodology: Methodology, sample_inputs: Mapping[str, Any]
             f"{methodology.id} {methodology.version} fails the jcm conformance check:\n  "
             + "\n  ".join(failures)
         )
+
+
+def _json_failures(result: CalculationResult) -> list[str]:
+    """What keeps the result from serializing as ``jcm calculate --json`` does, or reading back."""
+    try:
+        text = json.dumps(result.to_json(), ensure_ascii=False, allow_nan=False)
+        canonical_json(result.to_json())
+    except (TypeError, ValueError, AttributeError) as exc:
+        return [f"the result does not serialize to JSON: {type(exc).__name__}: {exc}"]
+    try:
+        again = CalculationResult.from_json(json.loads(text))
+    except InvalidValueError as exc:
+        return [f"the result JSON does not read back: {exc}"]
+    if again != result:
+        return ["the result JSON reads back as a different result (a value is not plain JSON)"]
+    return []
 
 
 def _forbids_negative(spec: QuantitySpec) -> bool:

@@ -40,6 +40,7 @@ from jcm.cli.failure import (
 )
 from jcm.cli.option import check_required
 from jcm.errors import JcmError
+from jcm.methodologies import blocking
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_REJECTED", "Handler", "main", "wants_json"]
 
@@ -67,6 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Japan's Joint Crediting Mechanism: methodologies, registry, Article 6.",
     )
     parser.add_argument("--version", action="version", version=f"jcm {__version__}")
+    parser.add_argument(
+        "--block-plugin",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="do not load the methodology plugin NAME (an entry-point or distribution name; "
+        "repeatable; the environment variable JCM_BLOCK_PLUGINS takes a comma-separated list)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _SUBCOMMANDS:
         module_name = f"jcm.cli.{name}"
@@ -115,7 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if handler is None:
             parser.print_help(sys.stderr)
             return EXIT_BAD_INPUT
-        return handler(args)
+        with blocking(args.block_plugin):
+            return handler(args)
     except BrokenPipeError:
         return _quiet_broken_pipe()
     except (JcmError, OSError, ValueError) as exc:

@@ -1,13 +1,18 @@
 """``jcm methodologies`` and ``jcm calculate``: list the installed methodologies, run one.
 
-API.md "CLI"::
+docs/api.md "CLI"::
 
-    jcm methodologies [--json]
-    jcm calculate METHODOLOGY INPUT.json [--version V] [--json]
+    jcm [--block-plugin NAME] methodologies [--json]
+    jcm [--block-plugin NAME] calculate METHODOLOGY INPUT.json [--version V] [--json]
 
-``calculate`` prints the result JSON of API.md "Result JSON" with ``--json``, else an aligned table.
-Exit status: 0 done (problems, if any, are listed); 2 bad input (the message names the field, with
-its ``$.path``) or an unknown methodology; 1 a plugin that fails to load or to calculate.
+``methodologies`` lists the methodologies and, apart, the plugins that failed to load (each with
+its distribution, entry point and error); with ``--json`` it prints
+``{"methodologies": [{"id", "version", "title", "follows", "distribution"}, ...], "broken":
+[{"entry_point", "target", "distribution", "distribution_version", "error"}, ...]}``. It exits 0
+unless no methodology at all is available (1). ``calculate`` prints the result JSON of docs/api.md
+"Result JSON" with ``--json``, else an aligned table. Exit status: 0 done (problems, if any, are
+listed); 2 bad input (the message names the field, with its ``$.path``) or an unknown methodology;
+1 a plugin that fails to calculate or returns a result that is not JSON.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from jcm.methodologies import CalculationResult, MethodologyHost, default_host
 __all__ = ["register", "render_methodologies", "render_result"]
 
 EXIT_OK = 0
+EXIT_NONE_AVAILABLE = 1
 EXIT_BAD_INPUT = 2
 
 
@@ -61,7 +67,7 @@ def _host() -> MethodologyHost:
 
 
 def render_methodologies(host: MethodologyHost) -> str:
-    """The aligned text table of installed methodologies."""
+    """The aligned text table of installed methodologies, then the broken plugins, if any."""
     rows = [("ID", "VERSION", "DISTRIBUTION", "FOLLOWS", "TITLE")]
     for info in host.available():
         rows.append(
@@ -72,25 +78,36 @@ def render_methodologies(host: MethodologyHost) -> str:
         "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4]
         for row in rows
     ]
+    broken = host.broken()
+    if broken:
+        lines += ["", "broken plugins (not loaded; block one with jcm --block-plugin NAME):"]
+        lines += [f"  {b.describe()}" for b in broken]
     return "\n".join(line.rstrip() for line in lines)
 
 
 def _methodologies(args: argparse.Namespace) -> int:
     host = _host()
+    available = host.available()
     if args.json:
-        body = [
-            {
-                "id": i.id,
-                "version": i.version,
-                "title": i.title,
-                "follows": list(i.follows),
-                "distribution": i.distribution,
-            }
-            for i in host.available()
-        ]
+        body = {
+            "methodologies": [
+                {
+                    "id": i.id,
+                    "version": i.version,
+                    "title": i.title,
+                    "follows": list(i.follows),
+                    "distribution": i.distribution,
+                }
+                for i in available
+            ],
+            "broken": [b.to_json() for b in host.broken()],
+        }
         print(json.dumps(body, ensure_ascii=False))
     else:
         print(render_methodologies(host))
+    if not available:
+        print("jcm: error: no methodology is available", file=sys.stderr)
+        return EXIT_NONE_AVAILABLE
     return EXIT_OK
 
 

@@ -2,6 +2,9 @@
 
 ``available()`` and ``get()`` use a default :class:`MethodologyHost` created on first use (never at
 import time); for isolation, make your own host (``MethodologyHost(entry_points=False)`` in tests).
+A plugin that fails to load is set aside and listed by ``broken()``; the others work. Plugins named
+in the environment variable ``JCM_BLOCK_PLUGINS`` (entry-point or distribution names, separated by
+commas) are not loaded; ``blocking(names)`` runs a block of code with more of them blocked.
 
     >>> import jcm.methodologies
     >>> m = jcm.methodologies.get("chiller")
@@ -14,8 +17,13 @@ import time); for isolation, make your own host (``MethodologyHost(entry_points=
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterable, Iterator
+
 from jcm.methodologies.host import (
+    BLOCK_PLUGINS_VARIABLE,
     ENTRY_POINT_GROUP,
+    BrokenPlugin,
     HostedMethodology,
     MethodologyHost,
     MethodologyInfo,
@@ -35,9 +43,11 @@ from jcm.methodologies.provenance import Provenance
 from jcm.methodologies.result import BatchResult, CalculationResult
 
 __all__ = [
+    "BLOCK_PLUGINS_VARIABLE",
     "ENTRY_POINT_GROUP",
     "BatchMethodology",
     "BatchResult",
+    "BrokenPlugin",
     "CalculationResult",
     "Emissions",
     "FastJsonMethodology",
@@ -48,6 +58,8 @@ __all__ = [
     "MethodologyInfo",
     "Provenance",
     "available",
+    "blocking",
+    "broken",
     "default_host",
     "get",
     "gwp_field",
@@ -70,6 +82,33 @@ def default_host() -> MethodologyHost:
 def available() -> tuple[MethodologyInfo, ...]:
     """Every installed methodology, as ``MethodologyInfo(id, version, title, follows, ...)``."""
     return default_host().available()
+
+
+def broken() -> tuple[BrokenPlugin, ...]:
+    """The plugins that failed to load or broke the contract, each with its distribution and error.
+
+    Every other plugin works; ``jcm methodologies`` lists these as broken.
+    """
+    return default_host().broken()
+
+
+@contextlib.contextmanager
+def blocking(names: Iterable[str]) -> Iterator[MethodologyHost]:
+    """Within the block, the default host is a fresh one that never loads the plugins ``names``.
+
+    ``names`` are entry-point or distribution names (``jcm --block-plugin NAME`` uses this). The
+    previous default host comes back afterwards. With no names, the default host is unchanged.
+    """
+    names = tuple(names)
+    if not names:
+        yield default_host()
+        return
+    previous = list(_default)
+    _default[:] = [MethodologyHost(block=names)]
+    try:
+        yield _default[0]
+    finally:
+        _default[:] = previous
 
 
 def get(id: str, version: str | None = None) -> HostedMethodology:

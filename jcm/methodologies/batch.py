@@ -11,8 +11,9 @@ category names; an error names the column and the first bad row::
     ...
     jcm.errors.InvalidValueError: area[1]: -2.0 is invalid: must be a finite number > 0 [ha]
 
-pandas is optional at run time: it is imported only if a DataFrame is given (we never import it
-ourselves; a DataFrame is recognised by its ``columns`` and ``to_numpy``).
+pandas is optional at run time (the extra ``pandas``): a DataFrame given as input is recognised by
+its ``columns`` and ``to_numpy`` without importing pandas, and pandas is imported only to hand
+results out as a DataFrame (:func:`data_frame`, ``BatchResult.to_frame()``).
 """
 
 from __future__ import annotations
@@ -22,20 +23,57 @@ import hashlib
 import math
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from jcm.errors import InvalidValueError
+from jcm.errors import InvalidValueError, MethodologyError
 from jcm.methodologies.protocol import FloatArray
 from jcm.units import QuantitySpec
 
-__all__ = ["BLOCK_ROWS", "Columns", "blocks", "columns_sha256"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["BLOCK_ROWS", "Columns", "blocks", "columns_sha256", "data_frame"]
 
 BLOCK_ROWS: Final = 65536
 """Rows per block of the blocked loops: small enough that a block's temporaries stay in cache."""
+
+
+def data_frame(
+    columns: Mapping[str, npt.NDArray[Any]], *, metadata: Mapping[str, Any] | None = None
+) -> pd.DataFrame:
+    """A pandas DataFrame of equal-length ``columns`` (in order), one row per element.
+
+    Parameters
+    ----------
+    columns
+        Column name to a one-dimensional array; the arrays are copied into the frame.
+    metadata
+        Stored in ``DataFrame.attrs`` (pandas' own place for metadata of a frame).
+
+    Raises
+    ------
+    jcm.errors.MethodologyError
+        With the code ``MISSING_OPTIONAL_DEPENDENCY`` when pandas is not installed; the message
+        says how to install it (``pip install 'jcm-engine[pandas]'``).
+    """
+    try:
+        import pandas as pd  # noqa: PLC0415 - optional, imported only when a frame is asked for
+    except ImportError as exc:
+        raise MethodologyError(
+            "pandas is not installed: a DataFrame needs it (pip install 'jcm-engine[pandas]'); "
+            "the columns are available as numpy arrays without it",
+            code="MISSING_OPTIONAL_DEPENDENCY",
+            field="pandas",
+            rule="the extra 'pandas' of jcm-engine",
+        ) from exc
+    frame = pd.DataFrame(dict(columns))  # pandas copies the arrays of a dict
+    frame.index.name = "row"
+    frame.attrs.update(metadata or {})
+    return frame
 
 
 def blocks(length: int, size: int = BLOCK_ROWS) -> Iterator[slice]:

@@ -13,8 +13,16 @@ that provided it, and checked:
 * every int or float field of its ``Inputs`` (recursively) has a unit (:func:`jcm.units.quantity`);
 * no other plugin already provides the same ``(id, version)``.
 
-A failure raises :class:`jcm.errors.PluginError` naming the distribution and its version; a user can
-then ``set_blocked(entry_point_name)`` to run without it.
+Plugins are isolated from each other. Each entry point is loaded on its own: one that fails to
+import, implements an unknown hook, raises in its registration hook or returns a methodology the
+host refuses is set aside as a :class:`BrokenPlugin` (its distribution, entry point and error), and
+the others load; :meth:`MethodologyHost.broken` lists them and ``jcm methodologies`` shows them.
+A plugin registered in code (:meth:`MethodologyHost.register`) is not isolated: what is wrong with
+it raises :class:`jcm.errors.PluginError`, naming the distribution and its version, because the
+caller wrote that code. A plugin can be blocked by its entry-point name or its distribution's name
+(``MethodologyHost(block=...)``, :meth:`MethodologyHost.set_blocked`, the environment variable
+``JCM_BLOCK_PLUGINS``, ``jcm --block-plugin NAME``). Loading is logged at debug level on the logger
+``jcm.methodologies`` (loaded, blocked, broken).
 
 A calculation goes through :class:`HostedMethodology`: the inputs (a JSON-like mapping or the
 plugin's ``Inputs``) are structured with :func:`jcm.serialization.structure` (errors name every bad
@@ -40,7 +48,11 @@ Example::
 from __future__ import annotations
 
 import importlib.metadata
+import itertools
+import logging
 import math
+import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
@@ -56,6 +68,8 @@ from jcm.errors import (
     InvalidValueError,
     MethodologyError,
     PluginError,
+    Problem,
+    Severity,
     UnknownMethodologyError,
 )
 from jcm.methodologies import hookspecs
@@ -77,20 +91,29 @@ from jcm.methodologies.result import (
     credited,
     emission_reductions_exact,
 )
-from jcm.serialization import structure, unstructure
+from jcm.serialization import canonical_json, structure, unstructure
 from jcm.units import FRACTION, QuantitySpec, check_quantity
 
 __all__ = [
+    "BLOCK_PLUGINS_VARIABLE",
     "ENTRY_POINT_GROUP",
+    "BrokenPlugin",
     "HostedMethodology",
     "MethodologyHost",
     "MethodologyInfo",
+    "blocked_from_environment",
     "distribution_of",
     "version_key",
 ]
 
 ENTRY_POINT_GROUP: Final = "jcm.methodologies"
 """The entry-point group in which a distribution declares its methodology plugins."""
+
+BLOCK_PLUGINS_VARIABLE: Final = "JCM_BLOCK_PLUGINS"
+"""The environment variable naming plugins not to load: entry-point or distribution names,
+separated by commas (``JCM_BLOCK_PLUGINS=led,jcm-methodology-boiler``)."""
+
+_log = logging.getLogger("jcm.methodologies")
 
 _T = TypeVar("_T")
 
@@ -127,13 +150,80 @@ class MethodologyInfo:
 
 
 @attrs.frozen
+class BrokenPlugin:
+    """A plugin that the host set aside: it failed to load, or it broke the plugin contract.
+
+    Listed by :meth:`MethodologyHost.broken` and ``jcm methodologies``; the other plugins work.
+
+    Parameters
+    ----------
+    entry_point
+        The entry-point name (the plugin's name in the host), as ``--block-plugin`` takes it.
+    target
+        What the entry point names (``"jcm_methodology_led"``, ``"package.module:object"``).
+    distribution, distribution_version
+        The distribution that declares the entry point, and its version.
+    error
+        What went wrong: the exception's type and message.
+    """
+
+    entry_point: str
+    target: str
+    distribution: str
+    distribution_version: str
+    error: str
+
+    def to_json(self) -> dict[str, str]:
+        """``{"entry_point", "target", "distribution", "distribution_version", "error"}``."""
+        return {
+            "entry_point": self.entry_point,
+            "target": self.target,
+            "distribution": self.distribution,
+            "distribution_version": self.distribution_version,
+            "error": self.error,
+        }
+
+    def describe(self) -> str:
+        """One line: ``led (jcm-methodology-led 0.1.0): ImportError: ...``."""
+        return f"{self.entry_point} ({self.distribution} {self.distribution_version}): {self.error}"
+
+
+@attrs.frozen
 class _Source:
     plugin_name: str
     distribution: str
     distribution_version: str
+    order: int = 0
+    """Registration order: on a duplicate (id, version) the earlier plugin keeps it."""
+    target: str | None = None
+    """The entry point's value when the plugin came from an entry point (then it is isolated)."""
 
     def describe(self) -> str:
         return f"{self.distribution} {self.distribution_version} (plugin {self.plugin_name!r})"
+
+    def broken(self, error: str) -> BrokenPlugin:
+        return BrokenPlugin(
+            self.plugin_name,
+            self.target or self.plugin_name,
+            self.distribution,
+            self.distribution_version,
+            error,
+        )
+
+
+def _canonical(name: str) -> str:
+    """A distribution or entry-point name compared as packaging does (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def blocked_from_environment() -> frozenset[str]:
+    """The names in :data:`BLOCK_PLUGINS_VARIABLE` (``JCM_BLOCK_PLUGINS``), blanks dropped."""
+    raw = os.environ.get(BLOCK_PLUGINS_VARIABLE, "")
+    return frozenset(name.strip() for name in raw.split(",") if name.strip())
+
+
+def _describe_exception(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
 
 
 class HostedMethodology:
@@ -221,7 +311,10 @@ class HostedMethodology:
         InvalidInputError
             When the inputs are bad; it names every bad field with its ``$.path``.
         CalculationError
-            When the plugin fails; ``from`` the plugin's exception.
+            When the plugin fails, ``from`` the plugin's exception; or when what it returns
+            breaks the contract (not :class:`Emissions`, non-finite emissions, a ``gwp_set``
+            that is not a string, a problem that is not a :class:`jcm.errors.Problem`), so that
+            the result would not serialize to JSON.
         """
         emissions: Emissions | None = None
         normalised: Any = None
@@ -231,9 +324,9 @@ class HostedMethodology:
                 if fast is not None:
                     emissions, normalised = fast
             if emissions is None:
-                structured = structure(inputs, self.Inputs)
+                structured = self._run(structure, inputs, self.Inputs)
         elif isinstance(inputs, self.Inputs):
-            structured = structure(unstructure(inputs), self.Inputs)
+            structured = self._run(structure, self._run(unstructure, inputs), self.Inputs)
         else:
             raise InvalidValueError(
                 "inputs",
@@ -241,7 +334,7 @@ class HostedMethodology:
                 f"must be a JSON object or a {self.Inputs.__qualname__} of {self.id}",
             )
         if emissions is None:
-            normalised = unstructure(structured)
+            normalised = self._run(unstructure, structured)
             emissions = self._run(self._plugin.calculate, structured)
         self._check_emissions(emissions)
         reference = float(np.sum(emissions.reference))
@@ -251,7 +344,7 @@ class HostedMethodology:
             reference, project, leakage, emissions.uncertainty_deduction
         )
         credits, extra = credited(exact)
-        return CalculationResult(
+        result = CalculationResult(
             methodology=self.id,
             version=self.version,
             reference_emissions=reference,
@@ -260,8 +353,10 @@ class HostedMethodology:
             emission_reductions_exact=exact,
             emission_reductions=credits,
             problems=(*emissions.problems, *extra),
-            provenance=self._provenance(emissions.gwp_set, inputs_sha256(normalised)),
+            provenance=self._provenance(emissions.gwp_set, self._run(inputs_sha256, normalised)),
         )
+        self._check_serializes(result)
+        return result
 
     def calculate_batch(
         self,
@@ -347,14 +442,48 @@ class HostedMethodology:
                 value=self.id,
             ) from exc
 
+    def _refuse(self, what: str, *, field: str, value: object) -> CalculationError:
+        return CalculationError(
+            f"methodology {self.id} {self.version} from {self._source.describe()} {what}",
+            field=field,
+            value=value,
+            rule="a plugin returns Emissions whose every part serializes to JSON (docs/api.md)",
+        )
+
+    def _check_serializes(self, result: CalculationResult) -> None:
+        try:
+            canonical_json(result.to_json())
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise self._refuse(
+                f"returned a result that does not serialize to JSON: {_describe_exception(exc)}",
+                field="methodology",
+                value=self.id,
+            ) from exc
+
     def _check_emissions(self, emissions: object) -> None:
         if not isinstance(emissions, Emissions):
-            raise CalculationError(
-                f"methodology {self.id} {self.version} from {self._source.describe()} returned "
-                f"{type(emissions).__name__}, not Emissions",
+            raise self._refuse(
+                f"returned {type(emissions).__name__}, not Emissions",
                 field="methodology",
                 value=self.id,
             )
+        gwp_set: object = emissions.gwp_set
+        if gwp_set is not None and not isinstance(gwp_set, str):
+            hint = f" (write {type(gwp_set).__name__}.value)" if hasattr(gwp_set, "value") else ""
+            raise self._refuse(
+                f"returned gwp_set {gwp_set!r} of type {type(gwp_set).__name__}, not the name of "
+                f"a GWP set such as 'AR5'{hint}",
+                field="gwp_set",
+                value=repr(gwp_set),
+            )
+        for index, problem in enumerate(emissions.problems):
+            if not _is_plain_problem(problem):
+                raise self._refuse(
+                    f"returned problems[{index}] = {problem!r}, not a jcm.errors.Problem of "
+                    "strings (code, message, field, subject) and a Severity",
+                    field=f"problems[{index}]",
+                    value=repr(problem),
+                )
         arrays: tuple[tuple[str, FloatArray], ...] = (
             ("reference", emissions.reference),
             ("project", emissions.project),
@@ -378,6 +507,18 @@ class HostedMethodology:
                 field="uncertainty_deduction",
                 value=ud,
             )
+
+
+def _is_plain_problem(problem: object) -> bool:
+    if not isinstance(problem, Problem):
+        return False
+    texts = (problem.code, problem.message)
+    optional = (problem.field, problem.subject)
+    return (
+        all(isinstance(t, str) for t in texts)
+        and all(t is None or isinstance(t, str) for t in optional)
+        and isinstance(problem.severity, Severity)
+    )
 
 
 def _gwp(value: str | GwpSet) -> GwpSet:
@@ -419,17 +560,28 @@ class MethodologyHost:
     ----------
     entry_points
         Load the plugins declared in the entry-point group ``jcm.methodologies`` on first use
-        (default). A host made with ``entry_points=False`` knows only what is :meth:`register`-ed,
-        which is what tests want (the ``host`` fixture of :mod:`jcm.testing`).
+        (default), each in isolation, skipping those named in ``block`` or in the environment
+        variable ``JCM_BLOCK_PLUGINS``. A host made with ``entry_points=False`` knows only what
+        is :meth:`register`-ed, which is what tests want (the ``host`` fixture of
+        :mod:`jcm.testing`).
+    block
+        Entry-point names or distribution names of plugins never to load (``"led"``,
+        ``"jcm-methodology-led"``).
     """
 
-    def __init__(self, *, entry_points: bool = True) -> None:
+    def __init__(self, *, entry_points: bool = True, block: Iterable[str] = ()) -> None:
         self._pm = pluggy.PluginManager(PROJECT_NAME)
         self._pm.add_hookspecs(hookspecs)
         self._entry_points = entry_points
         self._entry_points_loaded = False
         self._sources: dict[str, _Source] = {}
+        self._order = itertools.count()
+        self._blocked: set[str] = set()
+        self._load_failures: dict[str, BrokenPlugin] = {}
+        self._contract_failures: dict[str, BrokenPlugin] = {}
         self._catalogue: dict[tuple[str, str], HostedMethodology] | None = None
+        for name in block:
+            self.set_blocked(name)
 
     # ----------------------------------------------------------------- plugins
 
@@ -441,6 +593,9 @@ class MethodologyHost:
         distribution: tuple[str, str] | None = None,
     ) -> str:
         """Register a plugin object (a module or object with ``@hookimpl`` functions).
+
+        A plugin registered this way is not isolated: if it breaks the contract, :meth:`available`
+        and :meth:`get` raise :class:`jcm.errors.PluginError` (the author should see it).
 
         Parameters
         ----------
@@ -456,6 +611,11 @@ class MethodologyHost:
         -------
         str
             The name under which it was registered.
+
+        Raises
+        ------
+        PluginError
+            When the plugin is blocked, is already registered, or implements an unknown hook.
         """
         try:
             registered = self._pm.register(plugin, name=name)
@@ -469,22 +629,36 @@ class MethodologyHost:
             self._pm.unregister(name=registered)
             raise PluginError(f"plugin {registered!r} implements an unknown hook: {exc}") from exc
         dist_name, dist_version = distribution or distribution_of(plugin)
-        self._sources[registered] = _Source(registered, dist_name, dist_version)
+        if self._is_blocked(registered, dist_name):
+            self._pm.unregister(name=registered)
+            raise PluginError(
+                f"plugin {registered!r} of {dist_name} is blocked", field="plugin", value=name
+            )
+        self._sources[registered] = _Source(
+            registered, dist_name, dist_version, order=next(self._order)
+        )
         self._catalogue = None
         return registered
 
     def set_blocked(self, name: str) -> None:
-        """Block the plugin registered (or declared as an entry point) under ``name``.
+        """Block the plugins named ``name``: an entry-point (plugin) name or a distribution name.
 
         A blocked plugin is unregistered if loaded and never loaded again by this host.
         """
+        self._blocked.add(_canonical(name))
         self._pm.set_blocked(name)
-        self._sources.pop(name, None)
+        for plugin_name, source in list(self._sources.items()):
+            if self._is_blocked(plugin_name, source.distribution):
+                if self._pm.has_plugin(plugin_name):
+                    self._pm.unregister(name=plugin_name)
+                self._pm.set_blocked(plugin_name)
+                del self._sources[plugin_name]
+                _log.debug("blocked plugin %r of %s", plugin_name, source.distribution)
         self._catalogue = None
 
     def is_blocked(self, name: str) -> bool:
-        """True when the plugin ``name`` is blocked."""
-        return self._pm.is_blocked(name)
+        """True when the plugin or distribution ``name`` is blocked."""
+        return self._pm.is_blocked(name) or _canonical(name) in self._blocked
 
     def plugin_names(self) -> tuple[str, ...]:
         """Names of the registered plugins (after loading entry points)."""
@@ -494,40 +668,61 @@ class MethodologyHost:
     def load_entry_points(self) -> int:
         """Load the plugins of the entry-point group ``jcm.methodologies`` now; return how many.
 
-        Raises
-        ------
-        PluginError
-            When a plugin fails to import or breaks the hook specification; names its distribution.
+        Each entry point is loaded on its own. One that is blocked (by this host or by
+        ``JCM_BLOCK_PLUGINS``) is skipped; one that fails to import, is declared under the same
+        name by two distributions, or implements an unknown hook is set aside and listed by
+        :meth:`broken`; the others load. ``jcm``'s own entry point (the built-ins) comes first,
+        then the others by distribution and entry-point name.
         """
         count = 0
-        seen: dict[str, str] = {}
-        for dist in importlib.metadata.distributions():
-            dist_name = dist.metadata["Name"] or "unknown"
-            for ep in dist.entry_points:
-                if ep.group != ENTRY_POINT_GROUP:
-                    continue
-                if ep.name in seen and seen[ep.name] != dist_name:
-                    raise PluginError(
-                        f"entry point {ep.name!r} of group {ENTRY_POINT_GROUP} is declared by both "
-                        f"{seen[ep.name]} and {dist_name} {dist.version}",
-                        field="plugin",
-                        value=ep.name,
+        blocked = {_canonical(n) for n in blocked_from_environment()}
+        declared: dict[str, str] = {}
+        for dist_name, dist_version, ep in _entry_points():
+            source = _Source(
+                ep.name, dist_name, dist_version, order=next(self._order), target=ep.value
+            )
+            other = declared.setdefault(ep.name, dist_name)
+            if other != dist_name:
+                self._set_aside(
+                    source,
+                    f"the entry point name {ep.name!r} is declared by {other} too; uninstall one "
+                    "of the two distributions",
+                    self._load_failures,
+                )
+                continue
+            if (
+                self._is_blocked(ep.name, dist_name)
+                or {
+                    _canonical(ep.name),
+                    _canonical(dist_name),
+                }
+                & blocked
+            ):
+                _log.debug("blocked plugin %r of %s %s", ep.name, dist_name, dist_version)
+                continue
+            if self._pm.has_plugin(ep.name):
+                continue
+            try:
+                plugin = ep.load()
+                if self._pm.is_registered(plugin):
+                    already = self._pm.get_name(plugin)
+                    self._set_aside(
+                        source,
+                        f"its module or object is already loaded as plugin {already!r}",
+                        self._load_failures,
                     )
-                seen[ep.name] = dist_name
-                if self._pm.is_blocked(ep.name) or self._pm.has_plugin(ep.name):
                     continue
-                try:
-                    loaded = self._pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=ep.name)
-                    self._pm.check_pending()
-                except Exception as exc:
-                    raise PluginError(
-                        f"plugin {ep.name!r} of {dist_name} {dist.version} failed to load: "
-                        f"{type(exc).__name__}: {exc}",
-                        field="plugin",
-                        value=ep.name,
-                    ) from exc
-                count += loaded
-                self._sources[ep.name] = _Source(ep.name, dist_name, dist.version)
+                self._pm.register(plugin, name=ep.name)
+                self._pm.check_pending()
+            except Exception as exc:
+                if self._pm.has_plugin(ep.name):
+                    self._pm.unregister(name=ep.name)
+                self._set_aside(source, _describe_exception(exc), self._load_failures)
+                continue
+            self._load_failures.pop(ep.name, None)
+            self._sources[ep.name] = source
+            count += 1
+            _log.debug("loaded plugin %r (%s) of %s %s", ep.name, ep.value, dist_name, dist_version)
         self._entry_points_loaded = True
         self._catalogue = None
         return count
@@ -537,6 +732,16 @@ class MethodologyHost:
     def available(self) -> tuple[MethodologyInfo, ...]:
         """Every installed methodology, sorted by id and then version (newest last)."""
         return tuple(m.info for m in self._sorted())
+
+    def broken(self) -> tuple[BrokenPlugin, ...]:
+        """The plugins set aside: failed to load or broke the contract, by entry-point name.
+
+        Loads the entry points and asks every plugin for its methodologies first, so that a
+        plugin whose registration hook fails is listed too.
+        """
+        self._ensure_catalogue()
+        found = {**self._load_failures, **self._contract_failures}
+        return tuple(found[name] for name in sorted(found))
 
     def methodologies(self) -> tuple[HostedMethodology, ...]:
         """Every installed methodology as runnable objects, in the order of :meth:`available`."""
@@ -548,7 +753,8 @@ class MethodologyHost:
         Raises
         ------
         UnknownMethodologyError
-            When no installed plugin provides it; the message lists what is available.
+            When no installed plugin provides it; the message lists what is available, and the
+            broken plugins that might have provided it.
         """
         catalogue = self._ensure_catalogue()
         candidates = [m for (mid, _), m in catalogue.items() if mid == id]
@@ -557,8 +763,10 @@ class MethodologyHost:
         if not candidates:
             known = ", ".join(f"{m.id} {m.version}" for m in self._sorted()) or "none"
             what = f"{id} version {version}" if version is not None else id
+            broken = self.broken()
+            also = "; broken plugins: " + "; ".join(b.describe() for b in broken) if broken else ""
             raise UnknownMethodologyError(
-                f"methodology: {what!r} is not installed; available: {known}",
+                f"methodology: {what!r} is not installed; available: {known}{also}",
                 field="methodology",
                 value=id if version is None else f"{id} {version}",
                 rule="must name an installed methodology (jcm methodologies)",
@@ -566,6 +774,21 @@ class MethodologyHost:
         return max(candidates, key=lambda m: version_key(m.version))
 
     # ----------------------------------------------------------------- internals
+
+    def _is_blocked(self, plugin_name: str, distribution: str) -> bool:
+        return (
+            self._pm.is_blocked(plugin_name)
+            or _canonical(plugin_name) in self._blocked
+            or _canonical(distribution) in self._blocked
+        )
+
+    def _set_aside(
+        self, source: _Source, error: str, into: dict[str, BrokenPlugin]
+    ) -> BrokenPlugin:
+        record = source.broken(error)
+        into[source.plugin_name] = record
+        _log.debug("broken plugin %s", record.describe())
+        return record
 
     def _sorted(self) -> tuple[HostedMethodology, ...]:
         catalogue = self._ensure_catalogue()
@@ -582,26 +805,63 @@ class MethodologyHost:
         if self._catalogue is not None:
             return self._catalogue
         catalogue: dict[tuple[str, str], HostedMethodology] = {}
+        failures: dict[str, BrokenPlugin] = {}
         caller: pluggy.HookCaller = self._pm.hook.jcm_register_methodologies
-        for impl in caller.get_hookimpls():
-            source = self._sources.get(impl.plugin_name) or _Source(
-                impl.plugin_name, *distribution_of(impl.plugin)
+        sources = [
+            (
+                self._sources.get(impl.plugin_name)
+                or _Source(impl.plugin_name, *distribution_of(impl.plugin), order=-1),
+                impl.function,
             )
-            for methodology in _registered(impl.function, source):
-                key = (methodology.id, methodology.version)
-                if key in catalogue:
-                    other = catalogue[key]
-                    raise PluginError(
-                        f"methodology {key[0]} {key[1]} from {source.describe()} duplicates "
-                        f"the one from {other._source.describe()}; block one of them with "
-                        "set_blocked()",
-                        field="methodology",
-                        value=f"{key[0]} {key[1]}",
-                        rule="(id, version) pairs are unique among installed plugins",
-                    )
-                catalogue[key] = HostedMethodology(methodology, source)
+            for impl in caller.get_hookimpls()
+        ]
+        for source, function in sorted(sources, key=lambda pair: pair[0].order):
+            try:
+                catalogue.update(_catalogued(function, source, catalogue))
+            except PluginError as exc:
+                if source.target is None:
+                    raise
+                self._set_aside(source, str(exc), failures)
+        self._contract_failures = failures
         self._catalogue = catalogue
         return catalogue
+
+
+def _entry_points() -> list[tuple[str, str, importlib.metadata.EntryPoint]]:
+    """``(distribution, version, entry point)`` of the group, ``jcm``'s own first, deduplicated."""
+    found: dict[tuple[str, str, str], tuple[str, str, importlib.metadata.EntryPoint]] = {}
+    for dist in importlib.metadata.distributions():
+        dist_name = dist.metadata["Name"] or "unknown"
+        for ep in dist.entry_points:
+            if ep.group == ENTRY_POINT_GROUP:
+                found.setdefault((dist_name, ep.name, ep.value), (dist_name, dist.version, ep))
+    return sorted(
+        found.values(),
+        key=lambda item: (not item[2].value.startswith("jcm."), _canonical(item[0]), item[2].name),
+    )
+
+
+def _catalogued(
+    function: Callable[[], object],
+    source: _Source,
+    catalogue: Mapping[tuple[str, str], HostedMethodology],
+) -> dict[tuple[str, str], HostedMethodology]:
+    """The methodologies of one plugin, checked, and refused if one duplicates another's."""
+    staged: dict[tuple[str, str], HostedMethodology] = {}
+    for methodology in _registered(function, source):
+        key = (methodology.id, methodology.version)
+        other = catalogue.get(key) or staged.get(key)
+        if other is not None:
+            raise PluginError(
+                f"methodology {key[0]} {key[1]} from {source.describe()} duplicates "
+                f"the one from {other._source.describe()}; block one of them with "
+                "set_blocked()",
+                field="methodology",
+                value=f"{key[0]} {key[1]}",
+                rule="(id, version) pairs are unique among installed plugins",
+            )
+        staged[key] = HostedMethodology(methodology, source)
+    return staged
 
 
 def _registered(function: Callable[[], object], source: _Source) -> tuple[Methodology, ...]:

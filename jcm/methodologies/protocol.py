@@ -62,8 +62,8 @@ FloatArray = npt.NDArray[np.float64]
 class GwpSet(enum.Enum):
     """The IPCC assessment report whose 100-year GWP values convert CH4 and N2O to CO2e.
 
-    Values in :data:`jcm.methodologies.tables.GWP_SETS` (methodologies.md §1.5); API.md: default
-    ``AR5`` (CH4 28, N2O 265).
+    Values in :data:`jcm.methodologies.tables.GWP_SETS`, from the IPCC tables by way of the data
+    package ``globalwarmingpotentials``; default ``AR5`` (CH4 28, N2O 265; docs/api.md).
     """
 
     AR4 = "AR4"
@@ -116,10 +116,12 @@ class Emissions:
     uncertainty_deduction
         Ud [1] in [0, 1) that the host applies to RE - PE - LE (usually copied from the inputs).
     gwp_set
-        Name of the GWP set used (``"AR5"``), recorded in the provenance; None when no non-CO2 gas
-        is involved and the methodology has no ``gwp`` input.
+        Name of the GWP set used (``"AR5"``: ``inputs.gwp.value``, not the enum ``inputs.gwp``),
+        recorded in the provenance; None when no non-CO2 gas is involved and the methodology has
+        no ``gwp`` input. The host refuses anything else with a ``CalculationError``.
     problems
-        Eligibility findings and plausibility warnings about the inputs.
+        Eligibility findings and plausibility warnings about the inputs, each a
+        :class:`jcm.errors.Problem` of strings.
     """
 
     reference: FloatArray = attrs.field(converter=as_float_array)

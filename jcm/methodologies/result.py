@@ -15,17 +15,20 @@ A negative ER_exact credits 0 and adds the problem ``negative_emission_reduction
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from jcm.errors import InvalidValueError, Problem, Severity
-from jcm.methodologies.batch import blocks
+from jcm.methodologies.batch import blocks, data_frame
 from jcm.methodologies.protocol import FloatArray
 from jcm.methodologies.provenance import Provenance
 from jcm.units import floor_tonnes, floor_tonnes_array
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "NEGATIVE_EMISSION_REDUCTIONS",
@@ -326,6 +329,35 @@ class BatchResult:
             credits,
             problems + extra,
             provenance,
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """The rows as a pandas DataFrame (needs pandas: ``pip install 'jcm-engine[pandas]'``).
+
+        One row per input row (index ``row``), columns ``reference_emissions``,
+        ``project_emissions``, ``leakage_emissions``, ``emission_reductions_exact`` [tCO2e,
+        float64] and ``emission_reductions`` [tCO2e, int64]; ``frame.attrs`` holds
+        ``methodology``, ``version``, ``problems`` and ``provenance`` as their JSON.
+
+        Raises
+        ------
+        jcm.errors.MethodologyError
+            ``MISSING_OPTIONAL_DEPENDENCY`` when pandas is not installed.
+        """
+        return data_frame(
+            {
+                "reference_emissions": self.reference_emissions,
+                "project_emissions": self.project_emissions,
+                "leakage_emissions": self.leakage_emissions,
+                "emission_reductions_exact": self.emission_reductions_exact,
+                "emission_reductions": self.emission_reductions,
+            },
+            metadata={
+                "methodology": self.methodology,
+                "version": self.version,
+                "problems": [problem_to_json(p) for p in self.problems],
+                "provenance": self.provenance.to_json(),
+            },
         )
 
     def total_credits(self) -> int:

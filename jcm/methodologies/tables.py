@@ -7,8 +7,8 @@ provenance). Changing a value means adding a new version of the table, never edi
 
 Example::
 
-    >>> GWP_SETS["AR5"]["CH4"]
-    28.0
+    >>> GWP_SETS["AR5"]["CH4"], GWP_SETS["AR5"]["SF6"]
+    (28.0, 23500.0)
     >>> RICE_WATER_REGIME_SCALING.source
     'IPCC 2019 Refinement Vol. 4 Ch. 5.5, Table 5.12 (methodologies.md §2.3)'
 
@@ -19,10 +19,14 @@ document before treating as official).
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator, Mapping
 from typing import Final
 
 import attrs
+import globalwarmingpotentials
+
+from jcm.errors import InvalidValueError
 
 __all__ = [
     "AUXILIARY_FUEL_DEFAULTS",
@@ -43,6 +47,7 @@ __all__ = [
     "TOOL04_PARAMETERS",
     "FossilCarbon",
     "Table",
+    "global_warming_potential",
 ]
 
 
@@ -110,31 +115,81 @@ NITROUS_OXIDE_NITROGEN_TO_N2O: Final = 44.0 / 28.0
 
 # --------------------------------------------------------------------------- GWP sets
 
-GWP_SETS: Final[Mapping[str, Table]] = {
-    "AR4": _table(
-        "GWP.AR4",
-        "1",
-        "tCO2e/t",
-        "IPCC AR4 100-year GWP (methodologies.md §1.5, [S38])",
-        {"CO2": 1, "CH4": 25, "N2O": 298},
+_GWP_PACKAGE_VERSION: Final[str] = globalwarmingpotentials.__version__
+_GWP_DATA: Final[Mapping[str, Mapping[str, float]]] = globalwarmingpotentials.data
+
+_GWP_SOURCES: Final[Mapping[str, tuple[str, str]]] = {
+    "AR4": (
+        "AR4GWP100",
+        "IPCC AR4 WG1 Ch. 2 Table 2.14, 100-year GWP (as compiled by the GHG Protocol)",
     ),
-    "AR5": _table(
-        "GWP.AR5",
-        "1",
-        "tCO2e/t",
-        "IPCC AR5 100-year GWP (methodologies.md §1.5, [S38]); required by JCM PH_AM004 [3P]",
-        {"CO2": 1, "CH4": 28, "N2O": 265},
+    "AR5": (
+        "AR5GWP100",
+        "IPCC AR5 WG1 Ch. 8 Table 8.A.1, 100-year GWP without climate-carbon feedbacks (as "
+        "compiled by the GHG Protocol); required by JCM PH_AM004",
     ),
-    "AR6": _table(
-        "GWP.AR6",
-        "1",
-        "tCO2e/t",
-        "IPCC AR6 100-year GWP, non-fossil CH4 (methodologies.md §1.5, [S38][S39]); rice and "
-        "landfill methane are biogenic, so the non-fossil 27.9 applies, not the fossil 29.8",
-        {"CO2": 1, "CH4": 27.9, "N2O": 273},
+    "AR6": (
+        "AR6GWP100",
+        "IPCC AR6 WG1 Ch. 7 Supplementary Material Table 7.SM.7, 100-year GWP. CH4 27.9 is that "
+        "table's methane value, the one for non-fossil (biogenic) methane such as rice paddies' "
+        "and landfills'; fossil methane, whose carbon adds CO2 when it oxidises, has a higher "
+        "GWP-100 in AR6 (29.8) that no built-in uses",
     ),
 }
-"""Global warming potentials by set name (``"AR4"``, ``"AR5"``, ``"AR6"``) [tCO2e/t gas]."""
+
+
+def _gwp_table(name: str) -> Table:
+    column, source = _GWP_SOURCES[name]
+    values = {"CO2": 1.0, **{gas: float(v) for gas, v in _GWP_DATA[column].items()}}
+    return _table(
+        f"GWP.{name}",
+        _GWP_PACKAGE_VERSION,
+        "tCO2e/t",
+        f"{source}; from the data package globalwarmingpotentials {_GWP_PACKAGE_VERSION} "
+        f"(openclimatedata, column {column}); CO2 is 1 by definition",
+        values,
+    )
+
+
+GWP_SETS: Final[Mapping[str, Table]] = {name: _gwp_table(name) for name in _GWP_SOURCES}
+"""Global warming potentials by set name (``"AR4"``, ``"AR5"``, ``"AR6"``) [tCO2e/t gas].
+
+Every species of the IPCC table: CO2, CH4, N2O, SF6, NF3, the HFCs (``"HFC134a"``), PFCs
+(``"CF4"``), CFCs, HCFCs and halons, named as the package ``globalwarmingpotentials`` names them.
+CH4 and N2O: AR4 25/298, AR5 28/265, AR6 27.9/273.
+"""
+
+
+def global_warming_potential(species: str, gwp_set: str | enum.Enum = "AR5") -> float:
+    """The 100-year GWP of ``species`` in ``gwp_set`` [tCO2e/t].
+
+    Parameters
+    ----------
+    species
+        The gas as the IPCC tables name it: ``"CH4"``, ``"N2O"``, ``"SF6"``, ``"HFC134a"``...
+    gwp_set
+        ``"AR4"``, ``"AR5"`` (default) or ``"AR6"``, or a :class:`~jcm.methodologies.GwpSet`.
+
+    Raises
+    ------
+    jcm.errors.InvalidValueError
+        Naming ``gwp`` for an unknown set, ``species`` for a gas the set does not list.
+
+    Examples
+    --------
+    >>> global_warming_potential("SF6", "AR5")
+    23500.0
+    """
+    name = gwp_set.value if isinstance(gwp_set, enum.Enum) else gwp_set
+    table = GWP_SETS.get(name) if isinstance(name, str) else None
+    if table is None:
+        raise InvalidValueError("gwp", name, f"must be one of {', '.join(GWP_SETS)}")
+    if species not in table:
+        raise InvalidValueError(
+            "species", species, f"is not a species of {table.name} (for example CH4, N2O, SF6)"
+        )
+    return table[species]
+
 
 # --------------------------------------------------------------------------- rice (awd-rice)
 

@@ -7,14 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_plugins import install
 from numpy.testing import assert_allclose
+from public_vectors import load_vectors
 
 import jcm.methodologies
 from jcm.cli import main
 
-VECTORS = (
-    Path(__file__).resolve().parents[2] / ".." / "shared" / "reference" / "vectors-public.json"
-)
 RESULT_KEYS = [
     "methodology",
     "version",
@@ -40,7 +39,7 @@ PROVENANCE_KEYS = {
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Parametrize tests taking ``vector`` with the public vectors."""
     if "vector" in metafunc.fixturenames:
-        cases = json.loads(VECTORS.read_text(encoding="utf-8"))
+        cases = load_vectors()
         metafunc.parametrize("vector", cases, ids=[c["id"] for c in cases])
 
 
@@ -93,7 +92,7 @@ def test_calculate_bad_input_exits_2_naming_the_field(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Exits 2 and names $.strata[0].area for a negative area (methodologies.md §8.1 A1)."""
-    case = json.loads(VECTORS.read_text(encoding="utf-8"))[0]["input"]
+    case = load_vectors()[0]["input"]
     case["strata"][0]["area"] = -12.5
     assert main(["calculate", "awd-rice", str(_write(tmp_path, case))]) == 2
     captured = capsys.readouterr()
@@ -136,14 +135,17 @@ def test_calculate_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFi
 def test_methodologies_json_lists_the_builtins(capsys: pytest.CaptureFixture[str]) -> None:
     """Lists the five built-ins with id, version, title, follows and distribution."""
     assert main(["methodologies", "--json"]) == 0
-    listed = {m["id"]: m for m in json.loads(capsys.readouterr().out)}
+    body = json.loads(capsys.readouterr().out)
+    assert list(body) == ["methodologies", "broken"]
+    assert body["broken"] == []
+    listed = {m["id"]: m for m in body["methodologies"]}
     assert {"awd-rice", "redd-plus", "waste-to-energy", "solar-pv", "chiller"} <= set(listed)
     assert listed["chiller"] == {
         "id": "chiller",
         "version": "1.0",
         "title": listed["chiller"]["title"],
         "follows": ["TH_AM005"],
-        "distribution": "jcm",
+        "distribution": "jcm-engine",
     }
     assert listed["solar-pv"]["follows"] == [
         "TH_AM001",
@@ -168,7 +170,7 @@ def test_large_input_gives_the_same_result_as_the_python_api(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Gives, for 2,000 strata (the columnar fast path), the Python API's result exactly."""
-    base = json.loads(VECTORS.read_text(encoding="utf-8"))[1]["input"]
+    base = load_vectors()[1]["input"]
     stratum = base["strata"][0]
     regimes = ["single_drainage", "multiple_drainage"]
     strata = [
@@ -187,3 +189,93 @@ def test_large_input_gives_the_same_result_as_the_python_api(
     out = json.loads(capsys.readouterr().out)
     m = jcm.methodologies.get("awd-rice")
     assert out == m.calculate(m.structure(data)).to_json()
+
+
+@pytest.fixture
+def fresh_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Gives jcm.methodologies a default host of its own for the test, discarded afterwards."""
+    monkeypatch.setattr(jcm.methodologies, "_default", [])
+
+
+def test_methodologies_lists_a_broken_plugin_apart(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    fresh_default: None,
+) -> None:
+    """Lists the working methodologies, then the broken plugin with its error, and exits 0."""
+    install(monkeypatch, tmp_path / "site", "good", "boom")
+    assert main(["methodologies"]) == 0
+    out = capsys.readouterr().out
+    table, _, rest = out.partition("\n\nbroken plugins")
+    assert any(line.startswith("meter ") for line in table.splitlines())
+    assert any(line.startswith("awd-rice ") for line in table.splitlines())
+    assert rest.splitlines()[1:] == [
+        "  boom (jcm-fake-boom 0.1.0): ModuleNotFoundError: No module named "
+        "'jcm_no_such_module_anywhere'"
+    ]
+
+
+def test_methodologies_json_lists_a_broken_plugin(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    fresh_default: None,
+) -> None:
+    """Writes the broken plugin's entry point, target, distribution and error in --json."""
+    install(monkeypatch, tmp_path / "site", "good", "misspelt")
+    assert main(["methodologies", "--json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert "meter" in {m["id"] for m in body["methodologies"]}
+    (broken,) = body["broken"]
+    assert {k: v for k, v in broken.items() if k != "error"} == {
+        "entry_point": "misspelt",
+        "target": "jcm_fake_misspelt",
+        "distribution": "jcm-fake-misspelt",
+        "distribution_version": "0.1.0",
+    }
+    assert "jcm_register_methodology" in broken["error"]
+
+
+def test_block_plugin_option_hides_plugins_for_one_run(
+    capsys: pytest.CaptureFixture[str], fresh_default: None
+) -> None:
+    """Hides led-lighting and the built-ins under --block-plugin, only for that command."""
+    argv = ["--block-plugin", "led", "--block-plugin", "jcm-engine", "methodologies", "--json"]
+    assert main(argv) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == {"methodologies": [], "broken": []}
+    assert "no methodology is available" in captured.err
+    assert main(["methodologies", "--json"]) == 0
+    ids = {m["id"] for m in json.loads(capsys.readouterr().out)["methodologies"]}
+    assert {"led-lighting", "chiller"} <= ids
+
+
+def test_block_plugin_environment_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], fresh_default: None
+) -> None:
+    """Hides the plugins named in JCM_BLOCK_PLUGINS, comma-separated."""
+    monkeypatch.setenv("JCM_BLOCK_PLUGINS", "jcm-methodology-led")
+    assert main(["methodologies", "--json"]) == 0
+    ids = {m["id"] for m in json.loads(capsys.readouterr().out)["methodologies"]}
+    assert "led-lighting" not in ids
+    assert "chiller" in ids
+
+
+def test_calculate_with_a_plugin_returning_an_enum_fails_cleanly(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    fresh_default: None,
+) -> None:
+    """Exits 1 with a CalculationError naming methodology and distribution, no traceback."""
+    install(monkeypatch, tmp_path / "site", "enum")
+    path = _write(tmp_path, {"electricity": 1234.567, "emission_factor": 0.533})
+    assert main(["calculate", "enum-meter", str(path), "--json"]) == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    if captured.out:  # the error as JSON on stdout (docs/api.md "Errors as JSON")
+        assert json.loads(captured.out)["error"]["code"] == "CALCULATION_ERROR"
+    assert "[CALCULATION_ERROR]" in captured.err
+    assert "enum-meter 1.0 from jcm-fake-enum 0.1.0" in captured.err
+    assert "gwp_set <GwpSet.AR5: 'AR5'>" in captured.err

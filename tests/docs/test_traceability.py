@@ -6,11 +6,10 @@ import importlib
 import re
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "traceability.md"
-RULES = ROOT.parent / "shared" / "reference" / "rules.md"
+SOURCE_KEYS = ROOT / "tests" / "data" / "source-keys.txt"
+"""The source keys of the rule book's §1 (docs/rules.md §1), one a line (tests/data/README.md)."""
 TAGS = {"[P]", "[P2]", "[S]", "[M]", "[SEED]", "[I]"}
 
 
@@ -48,6 +47,12 @@ def test_every_cited_name_exists() -> None:
     assert missing == []
 
 
+def source_keys() -> list[str]:
+    """The keys of ``tests/data/source-keys.txt``: the first field of each non-comment line."""
+    lines = SOURCE_KEYS.read_text(encoding="utf-8").splitlines()
+    return [line.split("\t")[0] for line in lines if line.strip() and not line.startswith("#")]
+
+
 def test_every_row_has_a_tag_and_covers_sections_2_to_10() -> None:
     """Gives each row one known confidence tag, and rows for every section from 2 to 10."""
     table = rows()
@@ -55,10 +60,16 @@ def test_every_row_has_a_tag_and_covers_sections_2_to_10() -> None:
     assert {int(r[0].split(".")[0]) for r in table} == set(range(2, 11))
 
 
-@pytest.mark.skipif(not RULES.exists(), reason="shared/reference/rules.md is not beside the repo")
+def test_the_source_keys_are_those_of_the_rule_book() -> None:
+    """Reads the 33 keys of docs/rules.md §1.1-§1.3, from ACT-57-2 to SBSTA60, each once."""
+    keys = set(source_keys())
+    assert len(keys) == len(source_keys()) == 33
+    assert {"ACT-57-2", "JCM-SPEC", "2CMA3", "AEF-V2", "SBSTA60"} <= keys
+    assert all(re.fullmatch(r"[A-Z0-9][A-Z0-9-]+", k) for k in keys)
+
+
 def test_every_source_key_is_a_key_of_the_rules() -> None:
-    """Cites only the source keys that rules.md §1 defines."""
-    text = RULES.read_text(encoding="utf-8")
-    keys = set(re.findall(r"^\| ([A-Z0-9][A-Z0-9-]+) \|", text, flags=re.MULTILINE))
+    """Cites only the source keys that docs/rules.md §1 defines (tests/data/source-keys.txt)."""
+    keys = set(source_keys())
     cited = {k.strip() for r in rows() for k in r[2].split(",") if k.strip() not in ("—", "")}
     assert cited <= keys, cited - keys

@@ -1,29 +1,16 @@
 """Fixtures of the methodology tests: ``host`` (from ``jcm.testing``), ``builtin_host`` and the
-public vectors of ``shared/reference/vectors-public.json``."""
+public vectors of ``tests/data/vectors-public.json``."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
-
 import pytest
+from public_vectors import load_vectors
 
 import jcm.methodologies.builtin
 from jcm.methodologies import MethodologyHost
 from jcm.testing import host
 
 __all__ = ["builtin_host", "host", "load_vectors", "pytest_generate_tests"]
-
-VECTORS = (
-    Path(__file__).resolve().parents[2] / ".." / "shared" / "reference" / "vectors-public.json"
-)
-
-
-def load_vectors() -> list[dict[str, Any]]:
-    """The cases of ``shared/reference/vectors-public.json`` (beside the repository)."""
-    cases: list[dict[str, Any]] = json.loads(VECTORS.read_text(encoding="utf-8"))
-    return cases
 
 
 @pytest.fixture

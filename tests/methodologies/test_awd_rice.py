@@ -7,8 +7,6 @@ magnitudes), §2.3 (IPCC 2019 Tables 5.12-5.14).
 from __future__ import annotations
 
 import copy
-import json
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
+from public_vectors import vectors_by_id
 
 from jcm.errors import InvalidValueError
 from jcm.methodologies import MethodologyHost
@@ -33,18 +32,7 @@ from jcm.methodologies.builtin.awd_rice import (
 from jcm.methodologies.tables import RICE_ORGANIC_AMENDMENT_CONVERSION
 from jcm.serialization import structure, unstructure
 
-_VECTORS = {
-    c["id"]: c
-    for c in json.loads(
-        (
-            Path(__file__).resolve().parents[2]
-            / ".."
-            / "shared"
-            / "reference"
-            / "vectors-public.json"
-        ).read_text(encoding="utf-8")
-    )
-}
+_VECTORS = vectors_by_id()
 AWD1 = _VECTORS["AWD-1"]["input"]
 AWD2 = _VECTORS["AWD-2"]["input"]
 REGIMES = ["continuously_flooded", "single_drainage", "multiple_drainage"]

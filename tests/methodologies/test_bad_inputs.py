@@ -11,29 +11,17 @@ period itself, and the refusal of unknown keys so that such data is never silent
 from __future__ import annotations
 
 import copy
-import json
 import math
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
+from public_vectors import vectors_by_id
 
 from jcm.errors import InvalidInputError
 from jcm.methodologies import MethodologyHost
 
-_VECTORS = {
-    c["id"]: c
-    for c in json.loads(
-        (
-            Path(__file__).resolve().parents[2]
-            / ".."
-            / "shared"
-            / "reference"
-            / "vectors-public.json"
-        ).read_text(encoding="utf-8")
-    )
-}
+_VECTORS = vectors_by_id()
 BASE = {
     "awd-rice": _VECTORS["AWD-1"]["input"],
     "redd-plus": _VECTORS["REDD-1"]["input"],

@@ -7,19 +7,19 @@ from __future__ import annotations
 
 import copy
 import inspect
-import json
 import math
 import re
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from public_vectors import load_vectors
 
 import jcm.methodologies.builtin
-from jcm.methodologies import MethodologyHost, numeric_fields_without_units
+from jcm.errors import InvalidValueError
+from jcm.methodologies import GwpSet, MethodologyHost, numeric_fields_without_units
 from jcm.methodologies.result import credited
 from jcm.methodologies.tables import (
     FOSSIL_CARBON,
@@ -27,12 +27,12 @@ from jcm.methodologies.tables import (
     TOOL04_DECAY_RATES,
     TOOL04_DEGRADABLE_ORGANIC_CARBON,
     Table,
+    global_warming_potential,
 )
 from jcm.testing import check_methodology
 
-_PATH = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference" / "vectors-public.json"
 _FIRST: dict[str, dict[str, Any]] = {}
-for _case in json.loads(_PATH.read_text(encoding="utf-8")):
+for _case in load_vectors():
     _FIRST.setdefault(_case["methodology"], _case["input"])
 BUILTINS = jcm.methodologies.builtin.jcm_register_methodologies()
 
@@ -78,12 +78,53 @@ def test_follows_lists_of_api_md() -> None:
 
 
 def test_gwp_sets_match_the_cited_values() -> None:
-    """Holds AR4 25/298, AR5 28/265 and AR6 27.9/273 for CH4/N2O (methodologies.md §1.5)."""
+    """Holds AR4 25/298, AR5 28/265 and AR6 27.9/273 for CH4/N2O, and CO2 1, as before."""
     assert [(GWP_SETS[s]["CH4"], GWP_SETS[s]["N2O"]) for s in ("AR4", "AR5", "AR6")] == [
         (25.0, 298.0),
         (28.0, 265.0),
         (27.9, 273.0),
     ]
+    assert {GWP_SETS[s]["CO2"] for s in GWP_SETS} == {1.0}
+    assert set(GWP_SETS) == {g.value for g in GwpSet}
+
+
+def test_gwp_sets_give_refrigerants_and_sf6() -> None:
+    """Gives SF6 22,800/23,500/25,200 and HFC-134a 1,430/1,300/1,530 in AR4/AR5/AR6 (IPCC)."""
+    assert [GWP_SETS[s]["SF6"] for s in ("AR4", "AR5", "AR6")] == [22800.0, 23500.0, 25200.0]
+    assert [GWP_SETS[s]["HFC134a"] for s in ("AR4", "AR5", "AR6")] == [1430.0, 1300.0, 1530.0]
+    assert GWP_SETS["AR5"]["NF3"] == 16100.0
+    assert len(GWP_SETS["AR6"].keys()) > 80
+
+
+def test_gwp_sets_are_the_data_package_columns() -> None:
+    """Holds exactly the 100-year columns of globalwarmingpotentials, plus CO2 = 1."""
+    import globalwarmingpotentials
+
+    for name, table in GWP_SETS.items():
+        column = globalwarmingpotentials.data[f"{name}GWP100"]
+        assert table.as_dict() == {"CO2": 1.0, **column}
+        assert table.version == globalwarmingpotentials.__version__
+        assert f"{name}GWP100" in table.source
+
+
+def test_ar6_methane_names_its_table_and_kind() -> None:
+    """Says AR6 CH4 27.9 is Table 7.SM.7's value, for non-fossil methane, and fossil differs."""
+    source = GWP_SETS["AR6"].source
+    assert "Table 7.SM.7" in source
+    assert "non-fossil" in source
+    assert "29.8" in source
+
+
+def test_global_warming_potential_looks_up_a_species() -> None:
+    """Returns SF6 in AR6 by name or GwpSet, and names the set or species it does not know."""
+    assert global_warming_potential("SF6", GwpSet.AR6) == 25200.0
+    assert global_warming_potential("CH4") == 28.0
+    with pytest.raises(InvalidValueError, match="gwp") as info:
+        global_warming_potential("CH4", "AR7")
+    assert info.value.value == "AR7"
+    with pytest.raises(InvalidValueError, match="species") as info:
+        global_warming_potential("unobtainium", "AR5")
+    assert info.value.value == "unobtainium"
 
 
 def test_waste_tables_cover_every_waste_type() -> None:
@@ -105,7 +146,7 @@ def test_every_table_names_its_source_and_version() -> None:
     for table in tables:
         assert table.name
         assert table.version
-        assert "methodologies.md" in table.source
+        assert "IPCC" in table.source or "methodologies.md" in table.source
 
 
 def test_mathematically_integer_result_is_credited_as_that_integer(

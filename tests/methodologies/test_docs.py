@@ -4,7 +4,11 @@ numeric input field of every built-in with its unit, and every such field has a 
 from __future__ import annotations
 
 import inspect
+import itertools
+import json
 import re
+import subprocess
+import sys
 import typing
 from pathlib import Path
 from typing import Any
@@ -75,3 +79,93 @@ def test_glossary_lists_every_numeric_field_with_its_unit(methodology: Any) -> N
         row = re.search(rf"^\| `{re.escape(path)}` \|[^|]*\| `([^`]*)` \|", section, re.M)
         assert row, f"{methodology.id}: {path} missing from the glossary"
         assert row.group(1) == spec.unit, f"{methodology.id}: {path} documented in {row.group(1)}"
+
+
+# --------------------------------------------------------------------------- the plugin tutorial
+
+ROOT = Path(__file__).resolve().parents[2]
+TUTORIAL = ROOT / "docs" / "tutorials" / "methodology-plugin.md"
+EXAMPLE = ROOT / "examples" / "jcm-methodology-led"
+_SHOWN = re.compile(r"^<!-- example: (\S+) -->\n```\w*\n(.*?)^```$", re.M | re.S)
+_CONSOLE = re.compile(r"^```console\n(.*?)^```$", re.M | re.S)
+
+
+def _shown_files() -> dict[str, str]:
+    text = TUTORIAL.read_text(encoding="utf-8")
+    return dict(_SHOWN.findall(text))
+
+
+def _example_files() -> list[Path]:
+    skip = ("__pycache__", ".egg-info", ".pytest_cache", ".mypy_cache")
+    return sorted(
+        p
+        for p in EXAMPLE.rglob("*")
+        if p.is_file() and not any(part.endswith(skip) for part in p.parts)
+    )
+
+
+def _output_of(command: str) -> str:
+    """The lines the tutorial shows after ``$ <command>``, up to the next command or fence."""
+    for block in _CONSOLE.findall(TUTORIAL.read_text(encoding="utf-8")):
+        lines = block.splitlines()
+        if f"$ {command}" in lines:
+            after = lines[lines.index(f"$ {command}") + 1 :]
+            shown = list(itertools.takewhile(lambda x: not x.startswith("$"), after))
+            return "\n".join(shown) + "\n"
+    raise AssertionError(f"the tutorial does not show $ {command}")
+
+
+def test_the_tutorial_shows_the_example_package_file_for_file() -> None:
+    """Shows every non-empty file of examples/jcm-methodology-led exactly as it is in the repo."""
+    shown = _shown_files()
+    files = {p.relative_to(EXAMPLE.parent).as_posix(): p for p in _example_files()}
+    assert {name for name, p in files.items() if p.stat().st_size} == set(shown)
+    for name, body in shown.items():
+        assert files[name].read_text(encoding="utf-8") == body, f"{name} differs from the tutorial"
+
+
+def test_the_tutorial_tree_lists_every_file() -> None:
+    """Names every file of the example package in the tutorial's file tree, py.typed included."""
+    text = TUTORIAL.read_text(encoding="utf-8")
+    tree = re.search(r"^```text\n(jcm-methodology-led/\n.*?)^```$", text, re.M | re.S)
+    assert tree is not None
+    names = {p.name for p in _example_files()}
+    assert "py.typed" in names
+    assert all(re.search(rf"[─ ]{re.escape(n)}\b", tree.group(1)) for n in names), names
+
+
+def test_the_tutorial_shows_the_real_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Shows what jcm methodologies and jcm calculate print for the tutorial's input.json."""
+    from jcm.cli import main
+
+    text = TUTORIAL.read_text(encoding="utf-8")
+    sample = re.search(r"^<!-- file: input.json -->\n```json\n(.*?)^```$", text, re.M | re.S)
+    assert sample is not None
+    monkeypatch.chdir(tmp_path)
+    Path("input.json").write_text(sample.group(1), encoding="utf-8")
+    for command in ("jcm methodologies", "jcm calculate led-lighting input.json"):
+        assert main(command.split()[1:]) == 0
+        assert capsys.readouterr().out == _output_of(command), command
+    assert main(["calculate", "led-lighting", "input.json", "--json"]) == 0
+    shown = json.loads(_output_of("jcm calculate led-lighting input.json --json"))
+    real = json.loads(capsys.readouterr().out)
+    for body in (shown, real):  # the only part that changes with a release of jcm
+        body["provenance"].pop("jcm_version")
+    assert shown == real
+    assert shown["emission_reductions"] == 109
+
+
+def test_the_example_package_passes_mypy_strict() -> None:
+    """Type-checks the tutorial's package with mypy --strict, as the tutorial says it does."""
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", str(EXAMPLE / "jcm_methodology_led")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("Success: no issues found in 4 source files")

@@ -93,11 +93,11 @@ def test_importing_creates_no_host_and_loads_no_plugin() -> None:
 
 
 def test_builtins_come_through_the_entry_point() -> None:
-    """Loads the five built-ins from jcm's own entry point, attributed to the distribution jcm."""
+    """Loads the five built-ins from jcm's own entry point, attributed to jcm-engine."""
     host = MethodologyHost()
     infos = {i.id: i for i in host.available()}
     assert {"awd-rice", "redd-plus", "waste-to-energy", "solar-pv", "chiller"} <= set(infos)
-    assert {infos[i].distribution for i in ("awd-rice", "chiller")} == {"jcm"}
+    assert {infos[i].distribution for i in ("awd-rice", "chiller")} == {"jcm-engine"}
     assert "builtin" in host.plugin_names()
 
 
@@ -268,7 +268,7 @@ def test_batch_is_refused_for_methodologies_without_it(builtin_host: Methodology
 def test_registered_module_is_attributed_to_its_distribution(host: MethodologyHost) -> None:
     """Attributes a module registered directly to the distribution that installed it."""
     host.register(jcm.methodologies.builtin)
-    assert {i.distribution for i in host.available()} == {"jcm"}
+    assert {i.distribution for i in host.available()} == {"jcm-engine"}
 
 
 def test_result_json_round_trips(builtin_host: MethodologyHost) -> None:

@@ -9,8 +9,9 @@ import attrs
 import numpy as np
 import pytest
 
-from jcm.errors import PluginError
-from jcm.methodologies import Emissions, MethodologyHost
+import jcm.methodologies
+from jcm.errors import CalculationError, PluginError, Problem
+from jcm.methodologies import Emissions, GwpSet, HostedMethodology, MethodologyHost, gwp_field
 from jcm.testing import check_methodology, numeric_leaves, spec_at
 from jcm.units import quantity
 
@@ -54,6 +55,46 @@ class _Drifting(_Pv):
 
 class _NoUnits(_Pv):
     Inputs = _Unitless
+
+
+@attrs.frozen
+class _GwpInputs:
+    electricity: float = quantity("MWh", ge=0)
+    emission_factor: float = quantity("tCO2/MWh", ge=0)
+    gwp: GwpSet = gwp_field()  # noqa: RUF009 - an attrs field, not a shared default
+
+
+class _EnumGwp(_Pv):
+    """Returns ``gwp_set=inputs.gwp``: the enum, not its name."""
+
+    Inputs = _GwpInputs
+
+    def calculate(self, inputs: Any) -> Emissions:
+        return Emissions(
+            reference=np.array([inputs.electricity * inputs.emission_factor]),
+            project=np.zeros(1),
+            gwp_set=inputs.gwp,
+        )
+
+
+class _NamedGwp(_EnumGwp):
+    def calculate(self, inputs: Any) -> Emissions:
+        return attrs.evolve(super().calculate(inputs), gwp_set=inputs.gwp.value)
+
+
+class _TextProblem(_Pv):
+    """Returns a plain string among its problems."""
+
+    def calculate(self, inputs: Any) -> Emissions:
+        return attrs.evolve(super().calculate(inputs), problems=("check the meter",))
+
+
+class _ProblemWithNumber(_Pv):
+    """Returns a Problem whose field is a number."""
+
+    def calculate(self, inputs: Any) -> Emissions:
+        problem = Problem("meter_drift", "the meter drifts", field=3)  # type: ignore[arg-type]
+        return attrs.evolve(super().calculate(inputs), problems=(problem,))
 
 
 def test_a_conforming_methodology_passes() -> None:
@@ -108,3 +149,44 @@ def test_numeric_leaves_and_their_specs() -> None:
 def test_host_fixture_is_empty(host: MethodologyHost) -> None:
     """Provides a host with no entry points loaded."""
     assert host.available() == ()
+
+
+def _hosted(methodology: _Pv, distribution: tuple[str, str]) -> HostedMethodology:
+    """The methodology as a fresh host runs it, registered under ``distribution``."""
+
+    class Plugin:
+        @jcm.methodologies.hookimpl
+        def jcm_register_methodologies(self) -> list[object]:
+            return [methodology]
+
+    host = MethodologyHost(entry_points=False)
+    host.register(Plugin(), distribution=distribution)
+    return host.get(methodology.id)
+
+
+def test_a_gwp_set_given_as_the_enum_fails() -> None:
+    """Fails a plugin returning gwp_set=inputs.gwp (an enum), saying to write .value."""
+    with pytest.raises(AssertionError, match=r"gwp_set <GwpSet\.AR5: 'AR5'>.*GwpSet\.value"):
+        check_methodology(_EnumGwp(), PV1)
+
+
+def test_a_gwp_set_given_by_name_passes() -> None:
+    """Passes the same plugin when it returns inputs.gwp.value, recorded in the provenance."""
+    check_methodology(_NamedGwp(), {**PV1, "gwp": "AR6"})
+    hosted = _hosted(_NamedGwp(), ("pv", "1.0"))
+    assert hosted.calculate({**PV1, "gwp": "AR6"}).provenance.gwp_set == "AR6"
+
+
+@pytest.mark.parametrize("plugin", [_TextProblem(), _ProblemWithNumber()], ids=type)
+def test_a_problem_that_is_not_json_fails(plugin: _Pv) -> None:
+    """Fails a plugin whose problems hold a string or a Problem with a number for its field."""
+    with pytest.raises(AssertionError, match=r"problems\[0\]"):
+        check_methodology(plugin, PV1)
+
+
+def test_the_host_refuses_such_results_with_a_calculation_error() -> None:
+    """Raises CalculationError naming the methodology, its distribution and gwp_set."""
+    hosted = _hosted(_EnumGwp(), ("enums", "0.2"))
+    with pytest.raises(CalculationError, match=r"pv-test 1\.0 from enums 0\.2") as info:
+        hosted.calculate(PV1)
+    assert info.value.field == "gwp_set"

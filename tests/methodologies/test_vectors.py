@@ -1,4 +1,4 @@
-"""Every case of ``shared/reference/vectors-public.json`` reproduces through the Python API.
+"""Every case of ``tests/data/vectors-public.json`` reproduces through the Python API.
 
 The expected values are those of methodologies.md §7 (computed by the script of §7.1); floats are
 compared with a relative tolerance of 1e-9 and credits exactly.
@@ -7,11 +7,10 @@ compared with a relative tolerance of 1e-9 and credits exactly.
 from __future__ import annotations
 
 import copy
-import json
-from pathlib import Path
 from typing import Any
 
 from numpy.testing import assert_allclose
+from public_vectors import load_vectors
 
 import jcm.methodologies
 from jcm.methodologies import MethodologyHost
@@ -39,14 +38,12 @@ def test_default_host_and_inputs_object_agree(vector: dict[str, Any]) -> None:
     from_json = m.calculate(copy.deepcopy(vector["input"]))
     from_object = m.calculate(m.structure(vector["input"]))
     assert from_json.to_json() == from_object.to_json()
-    assert from_json.provenance.distribution == "jcm"
+    assert from_json.provenance.distribution == "jcm-engine"
 
 
 def test_vectors_cover_every_builtin() -> None:
     """Covers each built-in methodology with at least one public vector (§7.2)."""
-    path = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference"
-    cases = json.loads((path / "vectors-public.json").read_text(encoding="utf-8"))
-    assert {c["methodology"] for c in cases} == {
+    assert {c["methodology"] for c in load_vectors()} == {
         "awd-rice",
         "redd-plus",
         "waste-to-energy",
