@@ -3,7 +3,7 @@
 Two pages are written, so that they can never drift from what the engine does:
 
 * ``requests.md`` — every registry request type of :data:`jcm.registry.REQUEST_TYPES`: its JSON
-  ``"type"``, the roles that may make it (:data:`jcm.registry.permissions.ROLES`), its
+  ``"type"``, the roles that may make it (:data:`jcm.registry.kinds.ROLES`), its
   docstring, and its fields with their JSON types, read from the attrs classes;
 * ``errors.md`` — the error classes of :mod:`jcm.errors` with their default codes, then every
   stable code that the package's source raises or reports, found by reading the source (a
@@ -36,10 +36,11 @@ from typing import Any, Final, Union, get_args, get_origin
 import attrs
 
 import jcm.errors
+from jcm.core.authorization import Timeframe
+from jcm.core.ndc import NdcPeriod
 from jcm.core.period import CreditingPeriod, MonitoringPeriod
 from jcm.core.project import AllocationShare
-from jcm.registry.authorization import Timeframe
-from jcm.registry.permissions import ROLES
+from jcm.registry.kinds import ROLES
 from jcm.registry.requests import REQUEST_TYPES, Calculation, VintageQuantities
 
 __all__ = [
@@ -86,6 +87,8 @@ def _json_type(tp: Any) -> str:
         return "date-time, UTC (`2025-06-01T09:00:00Z`)"
     if tp in (MonitoringPeriod, CreditingPeriod, Timeframe):
         return '`{"start": date, "end": date}`'
+    if tp is NdcPeriod:
+        return "`[first, last]` years (`[2021, 2030]`)"
     if tp is AllocationShare:
         return '`{"party", "account", "share"}` (share a decimal string)'
     if tp is VintageQuantities:

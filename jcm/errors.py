@@ -56,7 +56,7 @@ def _short(value: object, limit: int = 80) -> str:
     """A bounded ``repr`` of ``value``: deeply nested or huge values never blow up a message."""
     try:
         text = _REPR.repr(value)
-    except Exception:  # a value whose repr fails is still named  # noqa: BLE001
+    except Exception:  # a value whose repr fails is still named
         text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
 

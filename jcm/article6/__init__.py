@@ -2,14 +2,15 @@
 adjustments, the AEF and its consistency checks, SHK / GX use, and the JCM targets.
 
 Everything here computes from plain records (credit blocks, positions, action records); the
-adapters of :mod:`jcm.article6.view` read a :class:`jcm.registry.Registry` into those records.
+folds of :mod:`jcm.article6.view` read what a :class:`jcm.registry.Registry` recorded into those
+records. The rules the engine applies (authorization, first transfer, NDC periods) live in
+:mod:`jcm.core`; nothing here decides them again.
 
 ==========================  ===================================================================
 module                      what
 ==========================  ===================================================================
-``itmo``                    ITMO unique identifiers and blocks (rules.md §7.7)
-``authorization``           authorizations, versions, the cooperative approach and its trigger
-``first_transfer``          the ITMO tracker: registry events to Article 6 actions (§7.2, §7.3)
+``itmo``                    ITMO unique identifiers and blocks (docs/rules.md §7.7)
+``authorization``           the cooperative approach; the authorization vocabulary (from core)
 ``action``                  action records (AEF Table 3 vocabulary) and holdings
 ``ndc``                     each Party's NDC period and adjustment method, as data
 ``adjustment``              Japan's averaging, the partner mirror, the para 8 balance (§7.4)
@@ -18,15 +19,14 @@ module                      what
 ``consistency``             checks C01–C12 (§7.8)
 ``export``                  CSV and JSON (XLSX when openpyxl is installed)
 ``targets``                 progress toward the JCM targets (100 Mt by FY2030, 200 Mt by FY2040)
-``view``                    adapters reading a registry
-``examples``                the worked examples of rules.md §9.6 and scenario 12 as data
+``view``                    folds of what a registry recorded
+``examples``                the worked examples of docs/rules.md §9.3, §9.6 and scenario 12
 ==========================  ===================================================================
 """
 
 from jcm.article6.action import Action, ActionSubtype, ActionType, Holding
 from jcm.article6.adjustment import (
     Adjustment,
-    Attribution,
     CreditPosition,
     Location,
     corresponding_adjustment,
@@ -38,7 +38,6 @@ from jcm.article6.aef import AefReport, generate_aef
 from jcm.article6.authorization import (
     JCM_APPROACH,
     Authorization,
-    AuthorizationBook,
     CooperativeApproach,
     FirstTransferDefinition,
     FirstTransferTrigger,
@@ -47,7 +46,6 @@ from jcm.article6.authorization import (
 )
 from jcm.article6.consistency import check_aef
 from jcm.article6.export import export_aef
-from jcm.article6.first_transfer import ItmoTracker, replay
 from jcm.article6.itmo import ItmoBlock, ItmoId
 from jcm.article6.ndc import DEFAULT_NDCS, JAPAN_NDC, CaMethod, Ndc, NdcBook
 from jcm.article6.shk import (
@@ -61,6 +59,7 @@ from jcm.article6.shk import (
     shk_statement,
 )
 from jcm.article6.targets import JCM_TARGETS, target_progress
+from jcm.core.ndc import Attribution
 
 __all__ = [
     "DEFAULT_NDCS",
@@ -74,7 +73,6 @@ __all__ = [
     "AefReport",
     "Attribution",
     "Authorization",
-    "AuthorizationBook",
     "CaMethod",
     "CooperativeApproach",
     "CreditPosition",
@@ -83,7 +81,6 @@ __all__ = [
     "Holding",
     "ItmoBlock",
     "ItmoId",
-    "ItmoTracker",
     "Location",
     "Ndc",
     "NdcBook",
@@ -101,7 +98,6 @@ __all__ = [
     "generate_aef",
     "japan_averaging",
     "partner_adjustment",
-    "replay",
     "shk_eligibility",
     "shk_report",
     "shk_statement",

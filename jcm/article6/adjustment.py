@@ -6,10 +6,10 @@ A corresponding adjustment keeps one tonne from being counted by two Parties: th
 transfers ITMOs adds them to its emissions, the Party that uses them toward its NDC subtracts them
 (decision 2/CMA.3 annex para 8 [M], ``shared/reference/rules.md`` §7.4). Everything here is a pure
 function of plain records, and every amount is exact (``int`` tonnes, ``fractions.Fraction`` for
-averages); rounding happens only for display, never inside (rules.md §9.3 [I]).
+averages); rounding happens only for display, never inside (docs/rules.md §9.3 [I]).
 
-**Japan's averaging** (rules.md §7.5 [SEED]). Japan has a single-year NDC (FY2030) and applies the
-averaging method: the credits that
+**Japan's averaging** (docs/rules.md §7.5 [SEED]). Japan has a single-year NDC (FY2030) and
+applies the averaging method: the credits that
 
 1. are of vintage 2021–2030 (Japan's NDC period, :data:`jcm.article6.ndc.JAPAN_NDC`),
 2. are authorized under Art. 6.3 by Japan **and** the host partner,
@@ -18,11 +18,11 @@ averaging method: the credits that
 
 are summed and divided by the length of the period (10). The partner adds the same amount to its
 emissions (the government overview's symmetric reading [SEED]; a partner configured with another
-method adds its own first transfers year by year instead, rules.md §7.5 caveat [I]). Interim
+method adds its own first transfers year by year instead, docs/rules.md §7.5 caveat [I]). Interim
 figures for a biennial transparency report divide what was retired by the end of year *t*, of
 vintages up to *t*, by the elapsed years ``t − 2020``.
 
-Worked example (rules.md §9.3, Japan's registry on 2031-03-31)::
+Worked example (docs/rules.md §9.3, Japan's registry on 2031-03-31)::
 
     block  host  vintage  quantity   where                 counted
     A      MNG   2019       50,000   retirement account    no: vintage before 2021
@@ -44,7 +44,7 @@ Worked example (rules.md §9.3, Japan's registry on 2031-03-31)::
 FT[y] is what the Party first transferred and U[y] what it used toward its NDC, attributed to
 year *y*; acquisitions do not enter. Which year a first transfer is attributed to is quoted with an
 ellipsis in the sources, so it is a policy (:class:`Attribution`, ``TRANSFER_YEAR`` by default [I]):
-rules.md §9.4 gives ``EB_A(2026) = 50,000,000 + 1,200,000 = 51,200,000`` for the transferor and
+docs/rules.md §9.4 gives ``EB_A(2026) = 50,000,000 + 1,200,000 = 51,200,000`` for the transferor and
 ``EB_B(2026) = 300,000,000 − 1,200,000 = 298,800,000`` for the acquirer.
 """
 
@@ -60,6 +60,7 @@ import attrs
 
 from jcm.article6.action import Action, ActionType
 from jcm.article6.ndc import DEFAULT_NDCS, JAPAN_NDC, CaMethod, Ndc, NdcBook
+from jcm.core.ndc import Attribution
 from jcm.core.party import JAPAN, check_party_code
 from jcm.errors import Article6Error, InvalidValueError
 
@@ -79,15 +80,6 @@ __all__ = [
     "partner_adjustment",
     "used_by_year",
 ]
-
-
-class Attribution(enum.Enum):
-    """To which year a first transfer is attributed (2/CMA.3 para 8(a), wording uncertain) [I]."""
-
-    VINTAGE = "vintage"
-    """The calendar year in which the mitigation outcome occurred."""
-    TRANSFER_YEAR = "transfer_year"
-    """The calendar year of the first transfer (the default)."""
 
 
 class Location(enum.Enum):
@@ -138,6 +130,13 @@ class CreditPosition:
         The Party whose registry holds the block (default Japan).
     label
         A free label (a block name, a serial range) carried into messages.
+    ndc_year
+        For a retired block: the calendar year for which it was used (recorded by the
+        retirement); it counts only in the NDC period that holds that year (docs/rules.md §7.8
+        C10). ``None`` for a block never retired, or retired toward no period.
+    attribution
+        The host's attribution policy recorded with the first transfer, if any (else the
+        calculation's default).
     """
 
     host_party: str = attrs.field(validator=_party)
@@ -150,14 +149,17 @@ class CreditPosition:
     retired_on: dt.date | None = None
     registry_party: str = attrs.field(default=JAPAN, validator=_party)
     label: str = ""
+    ndc_year: int | None = None
+    attribution: Attribution | None = None
 
 
 def japan_exclusion(position: CreditPosition, ndc: Ndc = JAPAN_NDC) -> str | None:
     """Why a position does not count in Japan's averaging adjustment, or ``None`` if it counts.
 
-    The reasons, checked in this order (rules.md §7.5 [SEED]): ``"registry"`` (not in Japan's
-    registry), ``"vintage"`` (outside the NDC period), ``"not_retired"`` (not in the retirement
-    account), ``"not_authorized"`` (not authorized by Japan and the host),
+    The reasons, checked in this order (docs/rules.md §7.5 [SEED]): ``"registry"`` (not in
+    Japan's registry), ``"vintage"`` (outside the NDC period), ``"not_retired"`` (not in the
+    retirement account), ``"other_period"`` (retired toward another NDC period: its ``ndc_year``
+    lies outside this one), ``"not_authorized"`` (not authorized by Japan and the host),
     ``"not_first_transferred"`` (not first transferred to Japan).
     """
     if position.registry_party != ndc.party:
@@ -166,6 +168,8 @@ def japan_exclusion(position: CreditPosition, ndc: Ndc = JAPAN_NDC) -> str | Non
         return "vintage"
     if position.location is not Location.RETIREMENT:
         return "not_retired"
+    if position.ndc_year is not None and not ndc.contains(position.ndc_year):
+        return "other_period"
     if not {ndc.party, position.host_party} <= position.authorized_by:
         return "not_authorized"
     if position.first_transferred_to != ndc.party:
@@ -238,7 +242,7 @@ def _interim(eligible: list[CreditPosition], ndc: Ndc) -> tuple[tuple[int, Fract
                     code="MISSING_RETIREMENT_DATE",
                     field="retired_on",
                     value=p.label,
-                    rule="rules.md §7.5 interim figures by elapsed years",
+                    rule="docs/rules.md §7.5 interim figures by elapsed years",
                 )
             if p.vintage <= year and p.retired_on.year <= year:
                 total += p.quantity
@@ -247,7 +251,7 @@ def _interim(eligible: list[CreditPosition], ndc: Ndc) -> tuple[tuple[int, Fract
 
 
 def japan_averaging(positions: Iterable[CreditPosition], ndc: Ndc = JAPAN_NDC) -> Adjustment:
-    """Japan's averaging adjustment (rules.md §7.5 [SEED]): eligible credits summed ÷ 10.
+    """Japan's averaging adjustment (docs/rules.md §7.5 [SEED]): eligible credits summed ÷ 10.
 
     Parameters
     ----------
@@ -297,7 +301,7 @@ def partner_adjustment(
     check_party_code("partner", partner)
     if partner == japan_ndc.party:
         raise InvalidValueError("partner", partner, "must be a partner, not the acquiring Party")
-    ndc = ndcs.for_party(partner)
+    ndc = _overlapping(ndcs, partner, japan_ndc)
     positions = list(positions)
     if ndc.method is CaMethod.AVERAGING:
         mine = [p for p in positions if p.host_party == partner]
@@ -317,7 +321,7 @@ def partner_adjustment(
             continue
         if not {partner, japan_ndc.party} <= p.authorized_by:
             continue
-        year = _attributed_year(p, attribution)
+        year = _attributed_year(p, p.attribution or attribution)
         if year in annual:
             annual[year] += p.quantity
     total = Fraction(sum(annual.values()))
@@ -332,6 +336,15 @@ def partner_adjustment(
     )
 
 
+def _overlapping(ndcs: NdcBook, partner: str, japan_ndc: Ndc) -> Ndc:
+    """The partner's NDC for the period of Japan's ``japan_ndc`` (the one holding its target)."""
+    target = japan_ndc.target_year or japan_ndc.last_year
+    for ndc in ndcs.periods_of(partner):
+        if ndc.contains(target):
+            return ndc
+    return ndcs.periods_of(partner)[0]
+
+
 def _attributed_year(p: CreditPosition, attribution: Attribution) -> int:
     if attribution is Attribution.VINTAGE:
         return p.vintage
@@ -342,7 +355,7 @@ def _attributed_year(p: CreditPosition, attribution: Attribution) -> int:
             code="MISSING_FIRST_TRANSFER_DATE",
             field="first_transferred_on",
             value=p.label,
-            rule="rules.md §7.4 attribution policy",
+            rule="docs/rules.md §7.4 attribution policy",
         )
     return p.first_transferred_on.year
 
@@ -353,13 +366,22 @@ def corresponding_adjustment(
     *,
     ndcs: NdcBook = DEFAULT_NDCS,
     attribution: Attribution = Attribution.TRANSFER_YEAR,
+    year: int | None = None,
 ) -> Adjustment:
-    """Japan's averaging adjustment if ``party`` is Japan, else the partner's adjustment."""
-    japan_ndc = ndcs.for_party(JAPAN)
+    """Japan's averaging adjustment if ``party`` is Japan, else the partner's adjustment.
+
+    ``year`` chooses the NDC period (the one that holds it; default Japan's first): a credit
+    counts in the period that holds its ``ndc_year`` and in no other (docs/rules.md §7.8 C10).
+    """
+    japan_ndc = ndcs.for_party(JAPAN, year)
     if party == JAPAN:
         return japan_averaging(positions, japan_ndc)
     return partner_adjustment(
-        positions, party, ndcs=ndcs, japan_ndc=japan_ndc, attribution=attribution
+        positions,
+        party,
+        ndcs=ndcs,
+        japan_ndc=japan_ndc,
+        attribution=attribution,
     )
 
 
@@ -392,7 +414,7 @@ def used_by_year(actions: Iterable[Action], party: str) -> dict[int, int]:
 
 
 def emissions_balance(emissions: int, first_transferred: int, used: int) -> int:
-    """EB = E + FT − U for one year [tCO2e] (2/CMA.3 annex para 8 [M]; rules.md §9.4)."""
+    """EB = E + FT − U for one year [tCO2e] (2/CMA.3 annex para 8 [M]; docs/rules.md §9.4)."""
     return emissions + first_transferred - used
 
 
@@ -437,7 +459,7 @@ def averaging_balance(
     ndc: Ndc,
     year: int | None = None,
 ) -> Fraction:
-    """EB[T] = E[T] + avg_FT(T) − avg_U(T) for a single-year NDC (rules.md §7.4) [tCO2e]."""
+    """EB[T] = E[T] + avg_FT(T) − avg_U(T) for a single-year NDC (docs/rules.md §7.4) [tCO2e]."""
     t = ndc.target_year if year is None else year
     if t is None:
         raise InvalidValueError("year", year, "a multi-year NDC has no target year; give one")

@@ -193,8 +193,8 @@ class SubmissionRow(_Table):
         ("Date of submission", "submission_date", False),
         ("Review status of the initial report", "review_status", False),
         ("Result of the consistency check of this AEF submission", "consistency_result", False),
-        ("First year of the NDC implementation period", "ndc_first_year", False),
-        ("Last year of the NDC implementation period", "ndc_last_year", False),
+        ("First year of the NDC implementation period", "ndc_first_year", True),
+        ("Last year of the NDC implementation period", "ndc_last_year", True),
         ("Reference to the Article 6 TER report of the initial report", "ter_reference", False),
     )
 
@@ -202,8 +202,8 @@ class SubmissionRow(_Table):
     version: str
     reported_year: int
     submission_date: dt.date
-    ndc_first_year: int
-    ndc_last_year: int
+    ndc_first_year: int | None
+    ndc_last_year: int | None
     review_status: str | None = None
     consistency_result: str | None = None
     ter_reference: str | None = None
@@ -273,18 +273,17 @@ class AuthorizationRow(_Table):
             version=auth.version,
             purposes=auth.purposes_label,
             authorized_quantity=auth.authorized_quantity,
-            metric=auth.metric,
-            gwp=auth.gwp,
             sectors=auth.sectors,
             activity_types=auth.activity_types,
             authorized_parties=tuple(sorted(auth.authorized_parties)),
             authorized_entities=auth.authorized_entities,
             oimp=auth.oimp,
-            timeframe=None if auth.timeframe is None else str(auth.timeframe),
+            timeframe=None if auth.timeframe is None else auth.timeframe.years_label,
             terms=auth.terms or None,
-            documentation=auth.documentation or None,
             first_transfer_definition=None if ft is None else ft.value,
-            explanation=auth.explanation or None,
+            explanation="this version revokes the authorization for ITMOs not yet first transferred"
+            if auth.revoked
+            else None,
         )
 
 
@@ -499,6 +498,8 @@ class AefReport:
     actions: tuple[ActionRow, ...]
     holdings: tuple[HoldingRow, ...]
     entities: tuple[AuthorizedEntityRow, ...]
+    note: str | None = None
+    """Why Table 1 gives no NDC period (a reported year outside every period), if so."""
 
     @property
     def party(self) -> str:
@@ -548,7 +549,7 @@ def generate_aef(
     party: str,
     year: int,
     *,
-    ndc: Ndc,
+    ndc: Ndc | None,
     submitted_on: dt.date,
     actions: Iterable[Action],
     holdings: Iterable[Holding],
@@ -566,7 +567,9 @@ def generate_aef(
     year
         The reported year.
     ndc
-        The Party's NDC (Table 1 fields 7 and 8).
+        The Party's NDC whose period holds ``year`` (Table 1 fields 7 and 8); ``None`` for a year
+        outside every NDC period of the Party: Table 1 then writes ``NA`` there and the report's
+        ``note`` says why.
     submitted_on
         Date of submission (Table 1 field 4).
     actions
@@ -582,14 +585,15 @@ def generate_aef(
     gwp
         The applicable GWP values to print (``"AR5"``), if any.
     """
-    if ndc.party != party:
+    if ndc is not None and ndc.party != party:
         raise Article6Error(
             f"the NDC given is {ndc.party}'s, not {party}'s",
             code="MISSING_NDC",
             field="ndc",
             value=ndc.party,
         )
-    submission = SubmissionRow(party, version, year, submitted_on, ndc.first_year, ndc.last_year)
+    first, last = (None, None) if ndc is None else (ndc.first_year, ndc.last_year)
+    submission = SubmissionRow(party, version, year, submitted_on, first, last)
     t2 = tuple(
         AuthorizationRow.from_authorization(a)
         for a in authorizations
@@ -616,4 +620,9 @@ def generate_aef(
         for e in entities
         if e.party == party and e.date.year == year
     )
-    return AefReport(submission, t2, t3, t4, t5)
+    note = (
+        f"{year} lies in none of {party}'s NDC implementation periods; Table 1 gives no period"
+        if ndc is None
+        else None
+    )
+    return AefReport(submission, t2, t3, t4, t5, note)

@@ -233,12 +233,17 @@ def check_c01(report: AefReport) -> tuple[Problem, ...]:
     need(bool(_PARTY.match(s.party)), 1, 0, "Party", s.party, "is not an alpha-3 code")
     need(bool(_VERSION.match(s.version)), 1, 0, "Version", s.version, "is not X.Y")
     need(
-        s.ndc_first_year <= s.ndc_last_year,
+        (s.ndc_first_year is None) == (s.ndc_last_year is None)
+        and (
+            s.ndc_first_year is None
+            or s.ndc_last_year is None
+            or s.ndc_first_year <= s.ndc_last_year
+        ),
         1,
         0,
         "Last year of the NDC implementation period",
         s.ndc_last_year,
-        "precedes the first",
+        "precedes the first (or only one of the two is given)",
     )
     for i, a in enumerate(report.authorizations):
         need(
@@ -689,12 +694,16 @@ def check_c08(
 
 
 def _adds(r: ActionRow) -> bool:
-    return r.action_type in (ActionType.ACQUISITION.value, ActionType.AUTHORIZATION.value)
+    if r.action_type == ActionType.AUTHORIZATION.value:
+        return r.action_subtype != ActionSubtype.NOT_YET_DEFINED.value
+    return r.action_type == ActionType.ACQUISITION.value
 
 
 def _removes(r: ActionRow) -> bool:
     if r.action_type == ActionType.FIRST_TRANSFER.value:
         return r.action_subtype in _REMOVING_FT
+    if r.action_type == ActionType.AUTHORIZATION.value:
+        return r.action_subtype == ActionSubtype.NOT_YET_DEFINED.value  # coverage withdrawn [I]
     return r.action_type in ("Transfer", "Use", "Cancellation", "Voluntary Cancellation")
 
 
@@ -763,6 +772,14 @@ def check_c10(report: AefReport) -> tuple[Problem, ...]:
     out: list[Problem] = []
     for i, r in enumerate(report.actions):
         if r.action_type != ActionType.USE.value or r.ndc_year is None:
+            continue
+        if first is None or last is None:
+            where = _where(
+                3, i, "Calendar year for which the ITMOs are used towards the Party's NDC"
+            )
+            out.append(
+                _problem("C10", f"{where}: a use toward the NDC in a year of no NDC period", where)
+            )
             continue
         if not first <= r.vintage <= last:
             where = _where(3, i, "Vintage")

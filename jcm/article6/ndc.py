@@ -1,24 +1,27 @@
 """Each Party's NDC implementation period and corresponding-adjustment method, as data.
 
-Decision 2/CMA.3 annex para 7 [M] (``shared/reference/rules.md`` §7.4) lets a Party with a
+Decision 2/CMA.3 annex para 7 [M] (docs/rules.md §7.4) lets a Party with a
 single-year NDC apply corresponding adjustments by an indicative multi-year trajectory or budget,
 or by **averaging**; a Party with a multi-year NDC applies them annually and cumulatively. Each
 Party applies one method consistently through its NDC period.
 
 Japan's NDC is a single-year target for FY2030 (−46 % against FY2013) [S], and Japan applies the
-averaging method over the implementation period 2021–2030 [SEED] (rules.md §7.5)::
+averaging method over the implementation period 2021–2030 [SEED] (docs/rules.md §7.5)::
 
     >>> JAPAN_NDC.period, JAPAN_NDC.method.value, JAPAN_NDC.target_year
     ((2021, 2030), 'averaging', 2030)
     >>> JAPAN_NDC.elapsed_years(2023)
     3
 
+Its second NDC runs to FY2035 (2031–2035). The periods themselves are data of
+:mod:`jcm.core.ndc` (recorded by a registry for each Party); this module adds the method of each.
 The NDCs of the partner countries are not in the sources. :data:`DEFAULT_NDCS` therefore assumes,
-for any Party without an entry, a period 2021–2030 and the averaging method mirroring Japan's
-(the government overview's symmetric reading, rules.md §7.5 caveat) — a design decision [I] that
-:class:`NdcBook` makes configurable; ``NdcBook(..., default=None)`` fails closed instead
-(``MISSING_NDC``). The FY2040 horizon of Japan's JCM targets (rules.md METI-JCM [P]) is why the
-period is a parameter, never a constant in the formulas.
+for any Party without an entry, the periods of :func:`jcm.core.ndc.ndc_periods_of` and the
+averaging method mirroring Japan's (the government overview's symmetric reading, docs/rules.md
+§7.5 caveat) — a design decision [I] that :class:`NdcBook` makes configurable;
+``NdcBook(..., default=None)`` fails closed instead (``MISSING_NDC``). The FY2040 horizon of
+Japan's JCM targets (docs/rules.md METI-JCM [P]) is why the period is a parameter, never a
+constant in the formulas.
 """
 
 from __future__ import annotations
@@ -29,12 +32,14 @@ from typing import Final
 
 import attrs
 
+from jcm.core.ndc import ndc_periods_of
 from jcm.core.party import JAPAN, check_party_code
 from jcm.errors import Article6Error, InvalidValueError
 
 __all__ = [
     "DEFAULT_NDCS",
     "JAPAN_NDC",
+    "JAPAN_NDC_2035",
     "CaMethod",
     "Ndc",
     "NdcBook",
@@ -50,7 +55,7 @@ class NdcKind(enum.Enum):
 
 
 class CaMethod(enum.Enum):
-    """The method by which a Party applies corresponding adjustments (rules.md §7.4 [M])."""
+    """The method by which a Party applies corresponding adjustments (docs/rules.md §7.4 [M])."""
 
     AVERAGING = "averaging"
     """Single-year NDC: cumulative amount divided by the elapsed years (para 7(a)(ii))."""
@@ -140,7 +145,10 @@ class Ndc:
 
 
 JAPAN_NDC: Final = Ndc(JAPAN, 2021, 2030, NdcKind.SINGLE_YEAR, CaMethod.AVERAGING, 2030)
-"""Japan: single-year NDC for FY2030 [S], averaging over 2021–2030 [SEED] (rules.md §7.5)."""
+"""Japan: single-year NDC for FY2030 [S], averaging over 2021–2030 [SEED] (docs/rules.md §7.5)."""
+
+JAPAN_NDC_2035: Final = Ndc(JAPAN, 2031, 2035, NdcKind.SINGLE_YEAR, CaMethod.AVERAGING, 2035)
+"""Japan's second NDC, for FY2035 [S]; averaging assumed as for the first [I]."""
 
 
 def _as_tuple(value: Iterable[Ndc]) -> tuple[Ndc, ...]:
@@ -149,32 +157,39 @@ def _as_tuple(value: Iterable[Ndc]) -> tuple[Ndc, ...]:
 
 @attrs.frozen
 class NdcBook:
-    """The NDCs known to a calculation, with an optional default for the other Parties.
+    """The NDCs known to a calculation, one per Party and NDC period, with a default method.
 
     Parameters
     ----------
     ndcs
-        The Parties' NDCs, at most one per Party.
+        The Parties' NDCs; a Party may have several, for periods that do not overlap.
     default
-        ``(first_year, last_year, method)`` assumed for a Party without an entry [I]; ``None``
-        makes an unknown Party an error (``MISSING_NDC``).
+        The method assumed [I] for a Party without an entry, whose periods are then those of
+        :func:`jcm.core.ndc.ndc_periods_of`; ``None`` makes an unknown Party an error
+        (``MISSING_NDC``).
     """
 
     ndcs: tuple[Ndc, ...] = attrs.field(converter=_as_tuple)
-    default: tuple[int, int, CaMethod] | None = (2021, 2030, CaMethod.AVERAGING)
+    default: CaMethod | None = CaMethod.AVERAGING
 
     def __attrs_post_init__(self) -> None:
-        seen: set[str] = set()
         for ndc in self.ndcs:
-            if ndc.party in seen:
-                raise InvalidValueError("ndcs", ndc.party, "at most one NDC per Party")
-            seen.add(ndc.party)
+            for other in self.ndcs:
+                if (
+                    other is not ndc
+                    and other.party == ndc.party
+                    and other.first_year <= ndc.last_year
+                    and ndc.first_year <= other.last_year
+                ):
+                    raise InvalidValueError(
+                        "ndcs", ndc.party, "the NDC periods of one Party must not overlap"
+                    )
 
-    def for_party(self, party: str) -> Ndc:
-        """The NDC of ``party``; the default assumption [I] if it has none, else fail closed."""
-        for ndc in self.ndcs:
-            if ndc.party == party:
-                return ndc
+    def periods_of(self, party: str) -> tuple[Ndc, ...]:
+        """Every NDC of ``party``, in order; the default assumption [I] if it has none."""
+        mine = sorted((n for n in self.ndcs if n.party == party), key=lambda n: n.first_year)
+        if mine:
+            return tuple(mine)
         if self.default is None:
             raise Article6Error(
                 f"no NDC is known for Party {party!r}",
@@ -182,15 +197,46 @@ class NdcBook:
                 field="party",
                 value=party,
             )
-        first, last, method = self.default
+        method = self.default
         kind = NdcKind.MULTI_YEAR if method is CaMethod.MULTI_YEAR else NdcKind.SINGLE_YEAR
-        return Ndc(check_party_code("party", party), first, last, kind, method, assumed=True)
+        return tuple(
+            Ndc(party, p.first_year, p.last_year, kind, method, assumed=True)
+            for p in ndc_periods_of(check_party_code("party", party))
+        )
+
+    def for_party(self, party: str, year: int | None = None) -> Ndc:
+        """The NDC of ``party`` whose period holds ``year`` (without a year: its first).
+
+        Raises
+        ------
+        Article6Error
+            ``MISSING_NDC`` for an unknown Party without a default; ``NDC_YEAR_NOT_IN_PERIOD``
+            when no period of the Party holds ``year``.
+        """
+        periods = self.periods_of(party)
+        if year is None:
+            return periods[0]
+        for ndc in periods:
+            if ndc.contains(year):
+                return ndc
+        raise Article6Error(
+            f"{year} lies in none of {party}'s NDC periods "
+            f"({', '.join(f'{n.first_year}-{n.last_year}' for n in periods)})",
+            code="NDC_YEAR_NOT_IN_PERIOD",
+            field="year",
+            value=year,
+        )
 
     def with_ndc(self, ndc: Ndc) -> NdcBook:
-        """A book where ``ndc`` replaces the Party's previous entry."""
-        rest = [n for n in self.ndcs if n.party != ndc.party]
+        """A book where ``ndc`` replaces the Party's entries whose periods overlap it."""
+        rest = [
+            n
+            for n in self.ndcs
+            if n.party != ndc.party or n.last_year < ndc.first_year or ndc.last_year < n.first_year
+        ]
         return attrs.evolve(self, ndcs=(*rest, ndc))
 
 
-DEFAULT_NDCS: Final = NdcBook((JAPAN_NDC,))
-"""Japan's NDC; any other Party is assumed 2021–2030 with averaging [I]."""
+DEFAULT_NDCS: Final = NdcBook((JAPAN_NDC, JAPAN_NDC_2035))
+"""Japan's two NDCs; any other Party is assumed to average over the periods of
+:func:`jcm.core.ndc.ndc_periods_of` [I]."""

@@ -4,7 +4,7 @@
 
     jcm article6 --db FILE aef --party P --year Y [--format csv|json|xlsx] [--out DIR]
                                [--submitted-on DATE]
-    jcm article6 --db FILE adjustments --party P [--json]
+    jcm article6 --db FILE adjustments --party P [--ndc-period FIRST-LAST] [--json]
     jcm article6 --db FILE shk --account A [--json]
 
 ``--db`` may also follow the action. The registry file is only read. ``aef`` runs the consistency
@@ -16,8 +16,12 @@ labels in the header row; needs the extra ``xlsx``) and so needs ``--out``. ``--
 exports byte for byte the same on every day given the same date. Exact amounts are written as
 decimal or fraction strings in JSON; the text output rounds them for display only.
 
-Bad input is exit 2 with an error naming the option: an unknown ``--party`` (``NO_SUCH_PARTY``),
-a ``--year`` outside 2021–2100, a missing registry file (``NO_SUCH_REGISTRY``), XLSX without
+``adjustments`` reports one NDC period: ``--ndc-period``, or the period holding the latest NDC
+year a retirement named, else the current one; a credit counts in the period of its ``ndc_year``
+and in no other. Bad input is exit 2 with an error naming the option: an unknown ``--party``
+(``NO_SUCH_PARTY``), a ``--year`` outside 2021–2100, or outside every NDC period of the Party in a
+year the registry recorded nothing (``NDC_YEAR_NOT_IN_PERIOD``; a year with entries is reported,
+its Table 1 giving no period), a missing registry file (``NO_SUCH_REGISTRY``), XLSX without
 openpyxl (``XLSX_UNAVAILABLE``); under ``--json`` (or ``--format json``) the error is also one JSON
 object on stdout (docs/api.md, "Errors as JSON").
 """
@@ -31,7 +35,7 @@ import io
 import json
 import sys
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from jcm.article6 import view
 from jcm.article6.adjustment import corresponding_adjustment
@@ -40,7 +44,12 @@ from jcm.article6.shk import shk_report
 from jcm.cli import EXIT_OK, EXIT_REJECTED
 from jcm.cli.option import DB_HELP, JSON_HELP, iso_date, known_party, open_registry, share_option
 from jcm.cli.table import cell, render_table
+from jcm.core.ndc import NdcPeriod
+from jcm.core.party import JAPAN
 from jcm.errors import InvalidValueError, Severity
+
+if TYPE_CHECKING:
+    from jcm.registry.engine import Registry
 
 __all__ = ["register"]
 
@@ -88,6 +97,12 @@ def register(subparsers: Any) -> None:
 
     adjustments = actions.add_parser("adjustments", help="a Party's corresponding adjustment")
     adjustments.add_argument("--party", required=True, metavar="P", help="the Party (JPN)")
+    adjustments.add_argument(
+        "--ndc-period",
+        metavar="FIRST-LAST",
+        help="the NDC period (2021-2030); default: the one holding the latest NDC year a "
+        "retirement named, else the current one",
+    )
     adjustments.add_argument("--json", action="store_true", help=JSON_HELP)
     adjustments.set_defaults(handler=_adjustments)
 
@@ -123,8 +138,11 @@ def _aef(args: argparse.Namespace) -> int:
     submitted_on: dt.date = args.submitted_on or dt.datetime.now(dt.UTC).date()
     with open_registry(args.db) as registry:
         party = known_party(registry, args.party)
+        _check_period_or_activity(registry, party, year)
         bundle = view.aef_bundle(registry, party, year, submitted_on=submitted_on)
     problems = bundle.check()
+    if bundle.report.note:
+        print(f"jcm: note: {bundle.report.note}", file=sys.stderr)
     for p in problems:
         print(f"jcm: {p.severity.value} [{p.code}]: {p.message}", file=sys.stderr)
     if args.out is not None:
@@ -157,11 +175,57 @@ def _aef(args: argparse.Namespace) -> int:
     return EXIT_REJECTED if has_error else EXIT_OK
 
 
+def _check_period_or_activity(registry: Registry, party: str, year: int) -> None:
+    """Refuse a year in none of the Party's NDC periods in which the registry recorded nothing.
+
+    A year with entries is always reported (its Table 1 then says it lies in no NDC period).
+    """
+    book = view.ndcs(registry)
+    if any(n.contains(year) for n in book.periods_of(party)):
+        return
+    if any(e.at.year == year for e in registry.entries()):
+        return
+    periods = ", ".join(f"{n.first_year}-{n.last_year}" for n in book.periods_of(party))
+    raise InvalidValueError(
+        "--year",
+        year,
+        f"lies in none of {party}'s NDC periods ({periods}) and the registry recorded nothing "
+        "that year",
+        code="NDC_YEAR_NOT_IN_PERIOD",
+    )
+
+
+def _period_year(registry: Registry, positions: Any, text: str | None) -> int:
+    """The year that chooses the NDC period of Japan's adjustment (see ``--ndc-period``)."""
+    japan = view.ndcs(registry).periods_of(JAPAN)
+    if text is not None:
+        period = NdcPeriod.parse(text, field="--ndc-period")
+        for ndc in japan:
+            if (ndc.first_year, ndc.last_year) == (period.first_year, period.last_year):
+                return ndc.first_year
+        raise InvalidValueError(
+            "--ndc-period",
+            text,
+            "is not an NDC period of Japan here ("
+            + ", ".join(f"{n.first_year}-{n.last_year}" for n in japan)
+            + ")",
+            code="NDC_YEAR_NOT_IN_PERIOD",
+        )
+    used: list[int] = [p.ndc_year for p in positions if p.ndc_year is not None]
+    if used:
+        return max(used)
+    today = registry.state.last_at or dt.datetime.now(dt.UTC)
+    current = [n for n in japan if n.contains(today.year)]
+    chosen = current[0] if current else japan[-1] if today.year > japan[-1].last_year else japan[0]
+    return chosen.first_year
+
+
 def _adjustments(args: argparse.Namespace) -> int:
     with open_registry(args.db) as registry:
         party = known_party(registry, args.party)
         positions = view.credit_positions(registry)
-        result = corresponding_adjustment(positions, party, ndcs=view.ndcs(registry))
+        year = _period_year(registry, positions, args.ndc_period)
+        result = corresponding_adjustment(positions, party, ndcs=view.ndcs(registry), year=year)
     if args.json:
         print(json.dumps(result.to_json()))
         return EXIT_OK

@@ -26,8 +26,8 @@ from typing import Any
 
 from jcm.cli import EXIT_OK
 from jcm.cli.option import DB_HELP, open_registry
-from jcm.exports import cadt_json, offsetsdb_csv
 from jcm.errors import InvalidValueError
+from jcm.exports import cadt_json, offsetsdb_csv
 from jcm.exports.offsetsdb import TABLES
 
 __all__ = ["register"]

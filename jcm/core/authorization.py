@@ -39,9 +39,9 @@ from typing import Any, Final
 
 import attrs
 
+from jcm.core.ids import check_identifier, check_text
 from jcm.core.nomenclature import ACTIVITY_TYPES, DEFAULT_APPROACH, SECTORS
 from jcm.core.party import check_party_code
-from jcm.core.ids import check_identifier, check_text
 from jcm.errors import InvalidValueError, RegistryError
 
 __all__ = [
@@ -167,14 +167,18 @@ def _vintages(_instance: object, attribute: attrs.Attribute[Any], value: object)
     if (
         not isinstance(value, frozenset)
         or not value
-        or any(isinstance(v, bool) or not isinstance(v, int) or not 1990 <= v <= 2100 for v in value)
+        or any(
+            isinstance(v, bool) or not isinstance(v, int) or not 1990 <= v <= 2100 for v in value
+        )
     ):
         raise InvalidValueError(attribute.name, value, "must be a non-empty set of years")
 
 
 def _purposes(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, frozenset) or not value or any(
-        not isinstance(p, Purpose) for p in value
+    if (
+        not isinstance(value, frozenset)
+        or not value
+        or any(not isinstance(p, Purpose) for p in value)
     ):
         raise InvalidValueError(
             attribute.name, value, f"must be purposes among {', '.join(p.value for p in Purpose)}"

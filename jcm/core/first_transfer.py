@@ -231,7 +231,8 @@ def cover_arrival(
 def _refusal(
     auth: Authorization, *, to_party: str, day: dt.date, field_value: object
 ) -> RegistryError | NotAuthorizedError:
-    """Why ``auth`` cannot first transfer credits to ``to_party`` on ``day`` (docs/rules.md §7.3)."""
+    """Why ``auth`` cannot first transfer credits to ``to_party`` on ``day`` (docs/rules.md
+    §7.3)."""
     where = f"authorization {auth.id!r} (version {auth.version}) of {auth.party}"
     if auth.authorized_parties and to_party not in auth.authorized_parties:
         return RegistryError(

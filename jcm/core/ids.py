@@ -71,5 +71,3 @@ def check_text(field: str, value: object, *, empty: bool = False) -> str:
             "printable characters (no control or bidirectional characters)",
         )
     return value
-
-

@@ -29,6 +29,7 @@ The rule (docs/rules.md §4.4, §6.2 and §7.8 C10 [SEED]/[M]/[I]), in one place
 from __future__ import annotations
 
 import enum
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
@@ -40,8 +41,8 @@ from jcm.errors import InvalidValueError, RegistryError
 
 __all__ = [
     "DEFAULT_NDC_PERIODS",
-    "Attribution",
     "FIRST_NDC_VINTAGE",
+    "Attribution",
     "NdcPeriod",
     "check_ndc_periods",
     "ndc_periods_of",
@@ -112,7 +113,7 @@ def check_ndc_periods(field: str, periods: Iterable[NdcPeriod]) -> tuple[NdcPeri
     items = tuple(periods)
     if not items or any(not isinstance(p, NdcPeriod) for p in items):
         raise InvalidValueError(field, items, "must be a non-empty list of NDC periods")
-    for earlier, later in zip(items, items[1:], strict=False):
+    for earlier, later in itertools.pairwise(items):
         if later.first_year <= earlier.last_year:
             raise InvalidValueError(
                 field,

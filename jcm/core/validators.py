@@ -31,13 +31,13 @@ __all__ = [
     "Validator",
     "check_identifier",
     "check_text",
-    "identifier",
-    "optional_identifier",
     "date_value",
+    "identifier",
     "instance_of",
     "non_empty_text",
     "optional_bool",
     "optional_date",
+    "optional_identifier",
     "optional_non_empty_text",
     "optional_party_code",
     "party_code",
@@ -47,6 +47,7 @@ __all__ = [
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 """The signature of an attrs validator."""
+
 
 def identifier(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """The value is an identifier (:func:`check_identifier`)."""

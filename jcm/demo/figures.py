@@ -41,11 +41,8 @@ from jcm.core.account import AccountKind
 from jcm.core.period import MonitoringPeriod
 from jcm.errors import JcmError, Problem
 from jcm.registry import (
-    CancelRequest,
     HistoryRecord,
     Registry,
-    Request,
-    RetireRequest,
     SubmitMonitoringReportRequest,
     parse_request,
 )
@@ -293,31 +290,27 @@ class _Asked:
     last_at: dt.datetime | None
     years: tuple[int, ...]
     calculations: dict[tuple[str, dt.date], SubmitMonitoringReportRequest]
-    moves: dict[int, Request]
 
 
 def _asked(registry: Registry) -> _Asked:
     """The one read of the journal: the requests, decoded by :func:`parse_request`.
 
-    It gives the times of the first and last entries, the years with entries, the calculation
-    attached to each monitoring report (by project and period start) and the request of each move
-    (by entry number: a retirement's beneficiary and NDC year, a cancellation's purpose).
+    It gives the times of the first and last entries, the years with entries and the
+    calculation attached to each monitoring report (by project and period start).
     """
     first_at: dt.datetime | None = None
     last_at: dt.datetime | None = None
     years: set[int] = set()
     calculations: dict[tuple[str, dt.date], SubmitMonitoringReportRequest] = {}
-    moves: dict[int, Request] = {}
-    for entry in registry.store.entries():
+    for entry in registry.entries():
         first_at = first_at or entry.at
         last_at = entry.at
         years.add(entry.at.astimezone(dt.UTC).year)
-        request = parse_request(entry.request)
-        if isinstance(request, SubmitMonitoringReportRequest):
+        if entry.type == "submit_monitoring_report":
+            request = parse_request(entry.request)
+            assert isinstance(request, SubmitMonitoringReportRequest)  # by its type
             calculations[(request.project, request.period.start)] = request
-        elif request.type in _MOVES:
-            moves[entry.seq] = request
-    return _Asked(first_at, last_at, tuple(sorted(years)), calculations, moves)
+    return _Asked(first_at, last_at, tuple(sorted(years)), calculations)
 
 
 def _projects(registry: Registry, order: Iterable[str]) -> tuple[ProjectFigures, ...]:
@@ -406,27 +399,20 @@ def _moves(
     registry: Registry, histories: dict[str, tuple[HistoryRecord, ...]], asked: _Asked
 ) -> tuple[MoveFigures, ...]:
     registry_of = {a.id: a.registry for a in registry.accounts()}
-    ndc_end = {p.party: p.ndc_period[1] for p in registry.parties()}
     seen: dict[int, tuple[str, HistoryRecord]] = {}  # entry -> (first account it names, record)
     for account, records in histories.items():
         for record in records:
             if record.type in _MOVES:
                 seen.setdefault(record.entry, (account, record))
     out = []
-    for number, (account, record) in sorted(seen.items()):
+    for _entry, (account, record) in sorted(seen.items()):
         source = record.source or account
         target = record.target or ""
-        request = asked.moves.get(number)
-        beneficiary: str | None = None
-        purpose: str | None = None
-        ndc_year: int | None = None
+        beneficiary = record.beneficiary
+        purpose = record.purpose
+        ndc_year = record.ndc_year
         balance: int | None = None
-        if isinstance(request, RetireRequest):
-            beneficiary = request.beneficiary
-            ndc_year = request.ndc_year or ndc_end[registry.account(source).party]
-        elif isinstance(request, CancelRequest):
-            purpose = request.purpose
-        elif record.type == "request_certificate":
+        if record.type == "request_certificate":
             balance = registry.as_of(record.at).balance(source)
         out.append(
             MoveFigures(
@@ -600,7 +586,7 @@ def gather(
                 a.party,
                 a.project,
                 tuple(sorted(a.vintages)),
-                tuple(sorted(a.purposes)),
+                tuple(sorted(p.value for p in a.purposes)),
                 tuple(a.sectors),
                 tuple(a.activity_types),
             )

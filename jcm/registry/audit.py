@@ -27,7 +27,7 @@ from jcm.core.credit import CreditBlock
 from jcm.errors import Problem
 from jcm.registry.issuance import IssueEffects
 from jcm.registry.journal import Entry
-from jcm.registry.moves import MOVE_TYPES, MoveEffects
+from jcm.registry.moves import MOVE_TYPES, CancelEffects, MoveEffects, RetireEffects
 from jcm.registry.state import State
 
 __all__ = [
@@ -184,6 +184,9 @@ class HistoryRecord:
         The ``(registry, start, end)`` ranges moved or issued that concern the subject.
     quantity
         Credits those ranges hold [tCO2e].
+    ndc_year, beneficiary, purpose
+        What a retirement recorded (the NDC year it counts for, the beneficiary named) and the
+        purpose of a cancellation; ``None`` for other entries.
     """
 
     entry: int
@@ -195,6 +198,9 @@ class HistoryRecord:
     target: str | None
     serials: tuple[tuple[str, int, int], ...]
     quantity: int
+    ndc_year: int | None = None
+    beneficiary: str | None = None
+    purpose: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The record as JSON."""
@@ -208,6 +214,9 @@ class HistoryRecord:
             "to": self.target,
             "serials": [list(s) for s in self.serials],
             "quantity": self.quantity,
+            "ndc_year": self.ndc_year,
+            "beneficiary": self.beneficiary,
+            "purpose": self.purpose,
         }
 
 
@@ -268,6 +277,9 @@ def history(
                 target,
                 tuple((r[1], r[2], r[3]) for r in chosen),
                 sum(r[3] - r[2] + 1 for r in chosen),
+                effects.ndc_year if isinstance(effects, RetireEffects) else None,
+                effects.beneficiary if isinstance(effects, RetireEffects) else None,
+                effects.purpose if isinstance(effects, CancelEffects) else None,
             )
         )
     return tuple(out)

@@ -177,15 +177,13 @@ def _recover(ctx: Context, new: Authorization) -> tuple[tuple[CoverChange, ...],
                 continue
             if cover is not None:
                 kept -= end - start + 1
-            pieces.append(
-                (lot.registry, start, end, account.id, lot.vintage, cover, account.party)
-            )
+            pieces.append((lot.registry, start, end, account.id, lot.vintage, cover, account.party))
     pieces.sort(key=lambda piece: piece[:2])  # serial order in each registry
     covered = dict(state.covered)
     covered[new.id] = kept
     changes: list[CoverChange] = []
     in_force = new.in_force_on(ctx.day)
-    for registry, start, end, account, vintage, before, where in pieces:
+    for registry, start, end, holder, vintage, before, where in pieces:
         options = [new] if in_force and new.covers_project(new.project, vintage) else []
         spans = cover_arrival(
             end - start + 1, options, covered, host=new.party, into_party=where, trigger=trigger
@@ -196,14 +194,14 @@ def _recover(ctx: Context, new: Authorization) -> tuple[tuple[CoverChange, ...],
             if span.cover != before or span.first_transfer is not None:
                 changes.append(
                     CoverChange(
-                        account, registry, first, last, vintage, before, span.cover,
+                        holder, registry, first, last, vintage, before, span.cover,
                         span.first_transfer,
                     )
                 )  # fmt: skip
             if span.cover is not None:
                 covered[new.id] += span.quantity
             first = last + 1
-    rules = Rules(ruleset=ruleset.ref, first_transfer_trigger=trigger) if pieces else NO_RULES
+    rules = Rules.of_host(ruleset) if pieces else NO_RULES
     return tuple(changes), rules
 
 
@@ -251,7 +249,9 @@ def _apply(state: State, e: AuthorizeEffects, entry: Entry) -> None:
                 else None,
             )
         )
-        for lot, start, end in state.take(change.account, change.registry, change.first, change.last):
+        for lot, start, end in state.take(
+            change.account, change.registry, change.first, change.last
+        ):
             state.put(
                 change.account, lot.relabel(cover=change.after, first_transfer=mark), start, end
             )

@@ -152,7 +152,9 @@ class CertificateEffects:
     certificate: dict[str, Any]
 
 
-def _decide(ctx: Context, p: Principal, r: RequestCertificateRequest) -> Decision[CertificateEffects]:
+def _decide(
+    ctx: Context, p: Principal, r: RequestCertificateRequest
+) -> Decision[CertificateEffects]:
     state = ctx.state
     account = state.accounts.get(r.account)
     if account is None:

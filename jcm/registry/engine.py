@@ -323,13 +323,14 @@ class Registry(RegistryView):
         needs the fold of the entries before them; entries of format 2 are read as stored.
         """
         scratch: State | None = None
-        for entry in self._store.entries():
-            if entry.version == 1:  # a format-1 prefix: fold it to read it
-                if entry.defect is not None:
+        for stored in self._store.entries():
+            entry = stored
+            if stored.version == 1:  # a format-1 prefix: fold it to read it
+                if stored.defect is not None:
                     return
                 if scratch is None:
                     scratch = State(self._state.operator)
-                entry = apply_entry(scratch, entry)
+                entry = apply_entry(scratch, stored)
             if entry.seq > after:
                 yield entry
 
@@ -696,6 +697,4 @@ def replay(
 def _replay_rows(
     rows: Sequence[tuple[int, object, object, object]], operator: str
 ) -> tuple[State, tuple[Problem, ...]]:
-    return replay(
-        (entry_from_stored(*row) for row in rows), operator, stop_at_damage=False
-    )
+    return replay((entry_from_stored(*row) for row in rows), operator, stop_at_damage=False)

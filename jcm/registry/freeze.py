@@ -48,7 +48,9 @@ class FreezeEffects:
     frozen: bool
 
 
-def _decide(ctx: Context, p: Principal, r: FreezeRequest | UnfreezeRequest) -> Decision[FreezeEffects]:
+def _decide(
+    ctx: Context, p: Principal, r: FreezeRequest | UnfreezeRequest
+) -> Decision[FreezeEffects]:
     account = ctx.state.accounts.get(r.account)
     if account is None:
         raise UnknownAccountError(

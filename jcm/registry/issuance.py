@@ -179,7 +179,7 @@ def _decide(ctx: Context, p: Principal, r: IssueRequest) -> Decision[IssueEffect
         next_serial,
         decided,
     )
-    rules = fee_rules.merged(Rules(ruleset=ruleset.ref, first_transfer_trigger=trigger))
+    rules = fee_rules.merged(Rules.of_host(ruleset))
     return Decision(effects, schedule.issuance if schedule else 0, rules)
 
 
@@ -212,7 +212,9 @@ def _apply(state: State, e: IssueEffects, entry: Entry) -> None:
         state.add(state.issued, (e.registry, e.project, b.vintage), b.quantity)
         if b.cover is not None:
             state.add(state.covered, b.cover.authorization, b.quantity)
-    state.set(state.parties, e.party, attrs.evolve(state.parties[e.party], next_serial=e.next_serial))
+    state.set(
+        state.parties, e.party, attrs.evolve(state.parties[e.party], next_serial=e.next_serial)
+    )
     store_period(state, e.record)
 
 

@@ -94,6 +94,7 @@ import orjson
 
 from jcm.core.authorization import FirstTransferTrigger
 from jcm.core.fees import FeeScheduleRef
+from jcm.core.ndc import Attribution
 from jcm.core.ruleset import RulesetRef
 from jcm.errors import InvalidValueError, JcmError, Problem
 from jcm.registry.kind import NO_RULES, Kind, Rules
@@ -291,6 +292,8 @@ def rules_json(rules: Rules) -> dict[str, Any]:
         }
     if rules.first_transfer_trigger is not None:
         data["first_transfer_trigger"] = rules.first_transfer_trigger.value
+    if rules.attribution is not None:
+        data["attribution"] = rules.attribution.value
     return data
 
 
@@ -307,8 +310,15 @@ def _rules(data: Mapping[str, Any]) -> Rules:
     ruleset = data.get("ruleset")
     fees = data.get("fee_schedule")
     trigger = data.get("first_transfer_trigger")
+    attribution = data.get("attribution")
     periods = data.get("periods") or {}
-    unknown = set(data) - {"ruleset", "periods", "fee_schedule", "first_transfer_trigger"}
+    unknown = set(data) - {
+        "ruleset",
+        "periods",
+        "fee_schedule",
+        "first_transfer_trigger",
+        "attribution",
+    }
     if unknown:
         raise ValueError(f"unknown rules {sorted(unknown)}")
     found = Rules(
@@ -318,6 +328,7 @@ def _rules(data: Mapping[str, Any]) -> Rules:
         if fees is None
         else FeeScheduleRef(fees["party"], dt.date.fromisoformat(fees["valid_from"])),
         None if trigger is None else FirstTransferTrigger(trigger),
+        None if attribution is None else Attribution(attribution),
     )
     if len(_RULES_CACHE) < 256:
         _RULES_CACHE[key] = found
@@ -461,7 +472,7 @@ def _parse_at(text: object) -> dt.datetime | None:
     if parsed is None or parsed.utcoffset() is None:
         return None
     at = parsed if parsed.tzinfo is dt.UTC else parsed.astimezone(dt.UTC)
-    _read_at[0] = (text, at)  # type: ignore[assignment]
+    _read_at[0] = (str(text), at)
     return at
 
 
@@ -504,7 +515,7 @@ def entry_from_stored(seq: int, body: object, prev_hash: object, hash: object) -
                 return _unreadable((seq, repr(raw), prev_hash, hash), "body", str(exc))
         else:
             return _unreadable((seq, repr(body), prev_hash, hash), "body", "not text")
-    text: str = body  # type: ignore[assignment]
+    text = str(body)
     row = (seq, text, prev_hash, hash)
     try:
         data = orjson.loads(text)
@@ -547,7 +558,7 @@ def entry_from_stored(seq: int, body: object, prev_hash: object, hash: object) -
         try:
             effects = decode_effects(kind, raw_effects)
             rules = _rules(data["rules"])
-        except Exception as exc:  # noqa: BLE001 - bad data is reported, never raised
+        except Exception as exc:
             return _unreadable(
                 row, "effects", f"the effects are not a {kind_name} record ({type(exc).__name__})"
             )

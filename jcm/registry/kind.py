@@ -24,6 +24,7 @@ one line in :mod:`jcm.registry.kinds`; then regenerate the reference docs (``pyt
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -32,6 +33,7 @@ import attrs
 
 from jcm.core.authorization import FirstTransferTrigger
 from jcm.core.fees import FeeSchedule, FeeScheduleRef, schedule_at
+from jcm.core.ndc import Attribution
 from jcm.core.party import Principal, Role
 from jcm.core.ruleset import Ruleset, RulesetRef, Rulesets
 from jcm.registry.state import State
@@ -59,12 +61,15 @@ class Rules:
         The fee schedule (Party and valid-from day) that decided the fee, if any.
     first_transfer_trigger
         The first-transfer trigger applied to the credits the entry issued or moved, if any.
+    attribution
+        The host's attribution policy for the credits the entry first transferred, if any.
     """
 
     ruleset: RulesetRef | None = None
     periods: tuple[tuple[str, int], ...] = ()
     fee_schedule: FeeScheduleRef | None = None
     first_transfer_trigger: FirstTransferTrigger | None = None
+    attribution: Attribution | None = None
 
     def merged(self, other: Rules) -> Rules:
         """These rules with the fields ``other`` sets."""
@@ -73,6 +78,16 @@ class Rules:
             other.periods or self.periods,
             other.fee_schedule or self.fee_schedule,
             other.first_transfer_trigger or self.first_transfer_trigger,
+            other.attribution or self.attribution,
+        )
+
+    @classmethod
+    def of_host(cls, ruleset: Ruleset) -> Rules:
+        """The rules a host's ruleset applies to its credits' first transfers."""
+        return cls(
+            ruleset=ruleset.ref,
+            first_transfer_trigger=ruleset.first_transfer_trigger,
+            attribution=ruleset.attribution,
         )
 
 
@@ -158,8 +173,8 @@ class Kind(Generic[E]):
     """
 
     type: str
-    request: type[Any]
-    effects: type[E]
+    request: builtins.type[Any]
+    effects: builtins.type[E]
     roles: frozenset[Role]
     decide: Callable[[Context, Principal, Any], Decision[E]]
     apply: Callable[[State, E, Entry], None]

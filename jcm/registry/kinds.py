@@ -22,23 +22,22 @@ from jcm.registry.setup import ADD_PARTY, ADD_PRINCIPAL, OPEN_ACCOUNT
 
 __all__ = ["KINDS", "ROLES", "kind_of"]
 
-KINDS: Final[Mapping[str, Kind[Any]]] = {
-    kind.type: kind
-    for kind in (
-        ADD_PARTY,
-        ADD_PRINCIPAL,
-        OPEN_ACCOUNT,
-        *CYCLE_KINDS,
-        ISSUE,
-        AUTHORIZE,
-        TRANSFER,
-        RETIRE,
-        CANCEL,
-        FREEZE,
-        UNFREEZE,
-        REQUEST_CERTIFICATE,
-    )
-}
+_ALL: Final[tuple[Kind[Any], ...]] = (
+    ADD_PARTY,
+    ADD_PRINCIPAL,
+    OPEN_ACCOUNT,
+    *CYCLE_KINDS,
+    ISSUE,
+    AUTHORIZE,
+    TRANSFER,
+    RETIRE,
+    CANCEL,
+    FREEZE,
+    UNFREEZE,
+    REQUEST_CERTIFICATE,
+)
+
+KINDS: Final[Mapping[str, Kind[Any]]] = {kind.type: kind for kind in _ALL}
 """Every request kind by its ``"type"`` tag."""
 
 ROLES: Final[Mapping[str, frozenset[Role]]] = {t: k.roles for t, k in KINDS.items()}

@@ -157,4 +157,3 @@ def _move(state: State, ctx: Context, principal: Any, entry: Entry) -> Any:
         e["from"], e["to"], quantity, recorded, ndc_year=year, ndc_period=period,
         beneficiary=e.get("beneficiary"),
     )  # fmt: skip
-

@@ -50,8 +50,8 @@ from jcm.core.first_transfer import (
     first_transfer_on_cancellation,
     in_scope,
 )
-from jcm.core.ndc import NdcPeriod, retirement_period
-from jcm.core.party import Principal, Role
+from jcm.core.ndc import Attribution, NdcPeriod, retirement_period
+from jcm.core.party import Principal
 from jcm.errors import (
     InsufficientCreditsError,
     InvalidValueError,
@@ -173,8 +173,9 @@ class ItmoEvent(enum.Enum):
 class ItmoPiece:
     """Covered credits a move concerns: serials ``first..last`` of ``registry`` and what happens.
 
-    ``first_transfer`` is set when this move first transfers them; ``newly_covered`` when the
-    move also decided their coverage (they were uncovered).
+    ``first_transfer`` is set when this move first transfers them, with ``attribution``, the
+    host's attribution policy for them (docs/rules.md §7.4 [I]); ``newly_covered`` when the move
+    also decided their coverage (they were uncovered).
     """
 
     registry: str
@@ -185,6 +186,7 @@ class ItmoPiece:
     event: ItmoEvent
     first_transfer: FirstTransferKind | None = None
     newly_covered: bool = False
+    attribution: Attribution | None = None
 
     @property
     def quantity(self) -> int:
@@ -367,6 +369,7 @@ def _international(
         if lot.first_transfer is not None and cover is not None:
             out.append(ItmoPiece(lot.registry, start, end, lot.vintage, cover, ItmoEvent.TRANSFER))
             continue
+        attribution = ctx.ruleset(lot.host_party).attribution
         if cover is not None:
             check_first_transfer(
                 _version(state, cover), to_party=target.party, day=ctx.day, serials=(start, end)
@@ -374,7 +377,7 @@ def _international(
             out.append(
                 ItmoPiece(
                     lot.registry, start, end, lot.vintage, cover, ItmoEvent.FIRST_TRANSFER,
-                    FirstTransferKind.TO_ANOTHER_PARTY,
+                    FirstTransferKind.TO_ANOTHER_PARTY, False, attribution,
                 )
             )  # fmt: skip
             continue
@@ -408,6 +411,7 @@ def _international(
                 ItmoPiece(
                     lot.registry, first, first + span.quantity - 1, lot.vintage, span.cover,
                     ItmoEvent.FIRST_TRANSFER, FirstTransferKind.TO_ANOTHER_PARTY, True,
+                    attribution,
                 )
             )  # fmt: skip
             pending[span.cover.authorization] = (
@@ -417,15 +421,15 @@ def _international(
     return tuple(out)
 
 
-def _decide_transfer(
-    ctx: Context, p: Principal, r: TransferRequest
-) -> Decision[TransferEffects]:
+def _decide_transfer(ctx: Context, p: Principal, r: TransferRequest) -> Decision[TransferEffects]:
     source, target = _checked_accounts(ctx, p, r)
     pieces = _pieces(ctx.state, source, r)
     serials, quantity = _serials(pieces)
     fee = _fee(ctx, source, target, pieces)
     if source.registry == target.registry:
-        return Decision(TransferEffects(source.id, target.id, quantity, serials), fee.fee, fee.rules)
+        return Decision(
+            TransferEffects(source.id, target.id, quantity, serials), fee.fee, fee.rules
+        )
     itmos = _international(ctx, source, target, pieces)
     effects = TransferEffects(
         source.id, target.id, quantity, serials, itmos=itmos, international=True
@@ -524,8 +528,18 @@ def _decide_cancel(ctx: Context, p: Principal, r: CancelRequest) -> Decision[Can
             kind = first_transfer_on_cancellation(
                 _version(state, cover), day=ctx.day, serials=(start, end)
             )
-        event = ItmoEvent.CANCELLATION if kind is None else ItmoEvent.FIRST_TRANSFER
-        itmos.append(ItmoPiece(lot.registry, start, end, lot.vintage, cover, event, kind))
+        if kind is None:
+            itmos.append(
+                ItmoPiece(lot.registry, start, end, lot.vintage, cover, ItmoEvent.CANCELLATION)
+            )
+            continue
+        attribution = ctx.ruleset(lot.host_party).attribution
+        itmos.append(
+            ItmoPiece(
+                lot.registry, start, end, lot.vintage, cover, ItmoEvent.FIRST_TRANSFER, kind,
+                False, attribution,
+            )
+        )  # fmt: skip
     fee = _fee(ctx, source, target, pieces)
     effects = CancelEffects(
         source.id, target.id, quantity, serials, itmos=tuple(itmos), purpose=r.purpose
@@ -548,23 +562,17 @@ def _apply(state: State, e: MoveEffects, entry: Entry) -> None:
     party = state.accounts[to].party
     for registry, start, end in e.serials:
         for lot, first, last in state.take(source, registry, start, end):
-            _put_relabelled(state, to, party, lot, first, last, relabels, entry.seq)
+            _put_relabelled(state, to, party, (lot, first, last), relabels, seq=entry.seq)
     for piece in relabels:
         if piece.newly_covered:
             state.add(state.covered, piece.cover.authorization, piece.quantity)
 
 
 def _put_relabelled(
-    state: State,
-    to: str,
-    party: str,
-    lot: CreditBlock,
-    first: int,
-    last: int,
-    relabels: list[ItmoPiece],
-    seq: int,
+    state: State, to: str, party: str, piece_taken: Piece, relabels: list[ItmoPiece], *, seq: int
 ) -> None:
-    """Put ``first..last`` of ``lot`` into ``to``, relabelling the parts an ItmoPiece changes."""
+    """Put a piece taken into ``to``, relabelling the parts an :class:`ItmoPiece` changes."""
+    lot, first, last = piece_taken
     cursor = first
     for piece in sorted(relabels, key=lambda i: i.first):
         if piece.registry != lot.registry or piece.last < cursor or piece.first > last:
@@ -586,9 +594,6 @@ def _put_relabelled(
 # --------------------------------------------------------------------------- fast JSON
 
 
-_ITMO_KEYS: Final = ("registry", "first", "last", "vintage", "cover", "event")
-
-
 def _itmo_json(i: ItmoPiece) -> dict[str, Any]:
     data: dict[str, Any] = {
         "registry": i.registry,
@@ -602,12 +607,15 @@ def _itmo_json(i: ItmoPiece) -> dict[str, Any]:
         data["first_transfer"] = i.first_transfer.value
     if i.newly_covered:
         data["newly_covered"] = True
+    if i.attribution is not None:
+        data["attribution"] = i.attribution.value
     return data
 
 
 def _itmo(data: Mapping[str, Any]) -> ItmoPiece:
     cover = data["cover"]
     kind = data.get("first_transfer")
+    attribution = data.get("attribution")
     return ItmoPiece(
         data["registry"],
         data["first"],
@@ -617,6 +625,7 @@ def _itmo(data: Mapping[str, Any]) -> ItmoPiece:
         ItmoEvent(data["event"]),
         None if kind is None else FirstTransferKind(kind),
         bool(data.get("newly_covered", False)),
+        None if attribution is None else Attribution(attribution),
     )
 
 
@@ -637,7 +646,10 @@ def _encode(e: MoveEffects) -> dict[str, Any]:
         period = e.ndc_period
         data["ndc_period"] = None if period is None else [period.first_year, period.last_year]
         if e.approval is not None:
-            data["approval"] = {"authorization": e.approval.authorization, "version": e.approval.version}
+            data["approval"] = {
+                "authorization": e.approval.authorization,
+                "version": e.approval.version,
+            }
         if e.beneficiary is not None:
             data["beneficiary"] = e.beneficiary
     elif isinstance(e, CancelEffects):
@@ -712,9 +724,20 @@ CANCEL: Final = Kind(
 
 
 _MOVE_KEYS: Final[Mapping[str, frozenset[str]]] = {
-    "transfer": frozenset({"type", "from", "to", "quantity", "serials", "actor", "idempotency_key"}),
+    "transfer": frozenset(
+        {"type", "from", "to", "quantity", "serials", "actor", "idempotency_key"}
+    ),
     "retire": frozenset(
-        {"type", "from", "quantity", "serials", "beneficiary", "ndc_year", "actor", "idempotency_key"}
+        {
+            "type",
+            "from",
+            "quantity",
+            "serials",
+            "beneficiary",
+            "ndc_year",
+            "actor",
+            "idempotency_key",
+        }
     ),
     "cancel": frozenset(
         {"type", "from", "quantity", "serials", "purpose", "actor", "idempotency_key"}

@@ -35,6 +35,7 @@ _HOLDER = Role.ACCOUNT_HOLDER
 HOLDING_ROLES: Final = frozenset({_ADMIN, _PP, _HOLDER})
 """Roles that may hold accounts and so apply to move credits or ask for certificates."""
 
+
 def require_principal(principals: Mapping[str, Principal], actor: str) -> Principal:
     """The principal named ``actor``; an unknown actor may do nothing (``NOT_PERMITTED``)."""
     principal = principals.get(actor)

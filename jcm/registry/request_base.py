@@ -14,8 +14,8 @@ from typing import Any, ClassVar
 
 import attrs
 
-from jcm.core.party import check_party_code
 from jcm.core.ids import check_identifier, check_text
+from jcm.core.party import check_party_code
 from jcm.errors import InvalidValueError
 
 __all__ = [
@@ -115,4 +115,4 @@ class RequestBase:
 
 
 COMMON_FIELDS: tuple[str, ...] = ("actor", "idempotency_key", "at")
-"""Fields of :class:`RequestBase` that the entry records apart, not in the request's journal form."""
+"""Fields of :class:`RequestBase` the entry records apart, not in the request's journal form."""

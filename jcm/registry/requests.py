@@ -69,9 +69,9 @@ from jcm.serialization import converter, register_tagged_union, structure
 
 __all__ = [
     "REQUEST_TYPES",
-    "AnyRequest",
     "AddPartyRequest",
     "AddPrincipalRequest",
+    "AnyRequest",
     "AuthorizeRequest",
     "Calculation",
     "CancelRequest",
@@ -108,6 +108,7 @@ class AnyRequest:
     """The tagged union of every request class, for the converter: ``structure(data, AnyRequest)``
     gives the request of the ``"type"`` the JSON names (a marker; it has no instances)."""
 
+
 REQUEST_TYPES: Final[Mapping[str, type[Any]]] = {t: k.request for t, k in KINDS.items()}
 """Every request class by its ``"type"`` tag, in the order of docs/api.md's table."""
 
@@ -130,11 +131,7 @@ def _structure_ndc_period(value: Any, _t: Any) -> NdcPeriod:
         return value
     if isinstance(value, str):
         return NdcPeriod.parse(value)
-    if (
-        isinstance(value, (list, tuple))
-        and len(value) == 2
-        and all(type(v) is int for v in value)
-    ):
+    if isinstance(value, (list, tuple)) and len(value) == 2 and all(type(v) is int for v in value):
         return NdcPeriod(value[0], value[1])
     raise InvalidValueError("ndc_period", value, "must be [first, last] years or 'FIRST-LAST'")
 
@@ -190,9 +187,9 @@ def parse_request(data: Any) -> RequestBase:
             if fast is not None:
                 result: RequestBase = fast
                 return result
-    result = structure(data, AnyRequest)
-    assert isinstance(result, RequestBase)  # the union's members are requests
-    return result
+    found: Any = structure(data, AnyRequest)
+    assert isinstance(found, RequestBase)  # the union's members are requests
+    return found
 
 
 def decode_journal_form(data: dict[str, Any]) -> RequestBase:

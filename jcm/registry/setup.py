@@ -89,9 +89,7 @@ class AddPartyEffects:
     ndc_periods: tuple[NdcPeriod, ...]
 
 
-def _decide_add_party(
-    ctx: Context, _p: Principal, r: AddPartyRequest
-) -> Decision[AddPartyEffects]:
+def _decide_add_party(ctx: Context, _p: Principal, r: AddPartyRequest) -> Decision[AddPartyEffects]:
     state = ctx.state
     if not _REGISTRY_ID.match(r.registry_id) or not r.registry_id.startswith(r.party):
         raise InvalidValueError(
@@ -115,11 +113,11 @@ def _decide_add_party(
 
 
 def _apply_add_party(state: State, e: AddPartyEffects, _entry: Entry) -> None:
-    state.set(state.parties, e.party, PartyRecord(e.party, e.registry, e.administrator, e.ndc_periods))
-    state.set(state.registries, e.registry, e.party)
     state.set(
-        state.principals, e.administrator, Principal(e.administrator, _ADMIN, e.party)
+        state.parties, e.party, PartyRecord(e.party, e.registry, e.administrator, e.ndc_periods)
     )
+    state.set(state.registries, e.registry, e.party)
+    state.set(state.principals, e.administrator, Principal(e.administrator, _ADMIN, e.party))
 
 
 ADD_PARTY: Final = Kind(

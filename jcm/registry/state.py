@@ -472,7 +472,7 @@ class State:
         setattr(self, name, value)
 
     def take(self, account: str, registry: str, start: int, end: int) -> list[Piece]:
-        """Take serials ``start..end`` of ``registry`` out of ``account`` (see :meth:`Holdings.take`).
+        """Take serials ``start..end`` of ``registry`` out of ``account`` (:meth:`Holdings.take`).
 
         Raises
         ------

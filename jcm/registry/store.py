@@ -232,6 +232,14 @@ Synchronous = Literal["OFF", "NORMAL", "FULL", "EXTRA"]
 """The values of SQLite's ``PRAGMA synchronous`` that :class:`SqliteStore` accepts."""
 
 
+def _close(cursor: sqlite3.Cursor) -> None:
+    """Close a cursor; a reader left unfinished after its store closed has nothing to close."""
+    try:
+        cursor.close()
+    except sqlite3.ProgrammingError:
+        pass
+
+
 class SqliteStore:
     """A journal in an SQLite file (WAL mode), created if absent.
 
@@ -358,7 +366,7 @@ class SqliteStore:
                 for seq, body, prev_hash, stored_hash in rows:
                     yield entry_from_stored(seq, body, prev_hash, stored_hash)
         finally:
-            cursor.close()
+            _close(cursor)
 
     def rows(self, start: int = 1) -> Iterator[tuple[int, object, object, object]]:
         """The raw rows ``(seq, body, prev_hash, hash)`` with ``seq >= start``, unparsed."""
@@ -380,7 +388,7 @@ class SqliteStore:
                     return
                 yield from rows
         finally:
-            cursor.close()
+            _close(cursor)
 
     def last(self) -> Entry | None:
         """The stored entry with the highest ``seq``, or ``None``."""
