@@ -14,10 +14,12 @@ from cli_world import ARTICLE6, SETUP, write_requests
 import jcm.frames
 from jcm.article6 import view
 from jcm.article6.aef import TABLE_NAMES, ActionRow
-from jcm.article6.examples import report, section_9_6_events
+from jcm.article6.examples import report, section_9_6_registry
 from jcm.cli import main
 from jcm.errors import JcmError
 from jcm.registry import Registry
+
+SECTION_9_6 = section_9_6_registry()
 
 
 @pytest.fixture
@@ -62,7 +64,7 @@ def test_history_frame(registry: Registry) -> None:
 
 def test_aef_tables_keep_the_template_types() -> None:
     """Gives the five tables with the template's labels, integer numbers and datetime dates."""
-    tables = jcm.frames.aef_tables(report(section_9_6_events(), "JPN", 2025))
+    tables = jcm.frames.aef_tables(report(SECTION_9_6, "JPN", 2025))
     assert tuple(tables) == TABLE_NAMES
     actions = tables["Table 3 Actions"]
     assert tuple(actions.columns) == ActionRow.headers()
@@ -95,7 +97,7 @@ def test_without_pandas_the_error_says_what_to_install(
     for call in (
         lambda: jcm.frames.balances(registry),
         lambda: jcm.frames.history(registry, "B"),
-        lambda: jcm.frames.aef_tables(report(section_9_6_events(), "JPN", 2025)),
+        lambda: jcm.frames.aef_tables(report(SECTION_9_6, "JPN", 2025)),
     ):
         with pytest.raises(JcmError) as info:
             call()

@@ -500,6 +500,8 @@ class AefReport:
     entities: tuple[AuthorizedEntityRow, ...]
     note: str | None = None
     """Why Table 1 gives no NDC period (a reported year outside every period), if so."""
+    ndc_periods: tuple[tuple[int, int], ...] = ()
+    """Every NDC period of the Party, ``(first, last)`` (for check C10); empty: Table 1's only."""
 
     @property
     def party(self) -> str:
@@ -557,6 +559,7 @@ def generate_aef(
     entities: Iterable[AuthorizedEntity] = (),
     version: str = "1.0",
     gwp: str | None = None,
+    ndc_periods: Iterable[tuple[int, int]] = (),
 ) -> AefReport:
     """A Party's AEF for one reported year (1 January – 31 December).
 
@@ -584,6 +587,8 @@ def generate_aef(
         Submission version ``X.Y`` (``1.0`` first).
     gwp
         The applicable GWP values to print (``"AR5"``), if any.
+    ndc_periods
+        Every NDC period of the Party, for the check of uses (C10); Table 1 shows one.
     """
     if ndc is not None and ndc.party != party:
         raise Article6Error(
@@ -625,4 +630,4 @@ def generate_aef(
         if ndc is None
         else None
     )
-    return AefReport(submission, t2, t3, t4, t5, note)
+    return AefReport(submission, t2, t3, t4, t5, note, tuple(ndc_periods))

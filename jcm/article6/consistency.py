@@ -694,16 +694,12 @@ def check_c08(
 
 
 def _adds(r: ActionRow) -> bool:
-    if r.action_type == ActionType.AUTHORIZATION.value:
-        return r.action_subtype != ActionSubtype.NOT_YET_DEFINED.value
-    return r.action_type == ActionType.ACQUISITION.value
+    return r.action_type in (ActionType.ACQUISITION.value, ActionType.AUTHORIZATION.value)
 
 
 def _removes(r: ActionRow) -> bool:
     if r.action_type == ActionType.FIRST_TRANSFER.value:
         return r.action_subtype in _REMOVING_FT
-    if r.action_type == ActionType.AUTHORIZATION.value:
-        return r.action_subtype == ActionSubtype.NOT_YET_DEFINED.value  # coverage withdrawn [I]
     return r.action_type in ("Transfer", "Use", "Cancellation", "Voluntary Cancellation")
 
 
@@ -767,31 +763,46 @@ def check_c09(
 
 
 def check_c10(report: AefReport) -> tuple[Problem, ...]:
-    """Uses toward the NDC: vintage and NDC year inside the NDC period of Table 1."""
-    first, last = report.submission.ndc_first_year, report.submission.ndc_last_year
+    """Uses toward the NDC: the NDC year lies in an NDC period of the Party, and the vintage in
+    that same period.
+
+    The periods are the report's ``ndc_periods`` (all of the Party's), else Table 1's: a use
+    early in a period may still count toward the previous one (Japan retires toward its 2030 NDC
+    in 2031), so the reported year's period alone does not decide.
+    """
+    s = report.submission
+    periods = report.ndc_periods or (
+        ((s.ndc_first_year, s.ndc_last_year),)
+        if s.ndc_first_year is not None and s.ndc_last_year is not None
+        else ()
+    )
     out: list[Problem] = []
     for i, r in enumerate(report.actions):
         if r.action_type != ActionType.USE.value or r.ndc_year is None:
             continue
-        if first is None or last is None:
-            where = _where(
-                3, i, "Calendar year for which the ITMOs are used towards the Party's NDC"
-            )
+        year_column = "Calendar year for which the ITMOs are used towards the Party's NDC"
+        period = next((p for p in periods if p[0] <= r.ndc_year <= p[1]), None)
+        if period is None:
+            where = _where(3, i, year_column)
+            shown = ", ".join(f"{a}-{b}" for a, b in periods) or "none"
             out.append(
-                _problem("C10", f"{where}: a use toward the NDC in a year of no NDC period", where)
+                _problem(
+                    "C10",
+                    f"{where}: NDC year {r.ndc_year} outside the NDC periods ({shown})",
+                    where,
+                )
             )
             continue
+        first, last = period
         if not first <= r.vintage <= last:
             where = _where(3, i, "Vintage")
             out.append(
-                _problem("C10", f"{where}: vintage {r.vintage} outside {first}-{last}", where)
-            )
-        if not first <= r.ndc_year <= last:
-            where = _where(
-                3, i, "Calendar year for which the ITMOs are used towards the Party's NDC"
-            )
-            out.append(
-                _problem("C10", f"{where}: NDC year {r.ndc_year} outside {first}-{last}", where)
+                _problem(
+                    "C10",
+                    f"{where}: vintage {r.vintage} outside {first}-{last}, the period of NDC year "
+                    f"{r.ndc_year}",
+                    where,
+                )
             )
     return tuple(out)
 

@@ -13,8 +13,7 @@ is a history these views can read; a report that cannot is an engine bug.
   that report it (docs/rules.md §10): a coverage decided (``Authorization``), a first transfer
   (``First transfer`` by the host, ``Acquisition`` by the acquiring Party), a later
   international transfer (``Transfer`` and ``Acquisition``), a use toward an NDC (``Use``), the
-  host's own use and a cancellation (``Cancellation`` / ``Other cancellations``), the end of a
-  coverage by a revocation (``Authorization`` / ``Not yet defined`` [I]);
+  host's own use and a cancellation (``Cancellation`` / ``Other cancellations``);
 * :func:`holdings` lists the ITMOs a Party's registry holds in a state (AEF Table 4);
 * :func:`credit_positions` lists a Party's blocks with what the corresponding adjustment needs,
   retirements with their recorded NDC year;
@@ -223,26 +222,15 @@ def _actions(
             auth = effects.authorization
             versions.add(auth)
             for change in effects.changes:
+                if not ours(change.cover):
+                    continue
                 host = auth.party
                 block = rows.block(change.registry, host, change.vintage, change.first, change.last)
-                if change.before is not None and change.after is None and ours(change.before):
-                    rows.add(
-                        on, ActionType.AUTHORIZATION, ActionSubtype.NOT_YET_DEFINED, host, block,
-                        change.before,
-                        explanation=f"no longer covered: version {auth.version} of {auth.id}"
-                        + (" revokes it" if auth.revoked else " does not cover these units"),
-                    )  # fmt: skip
-                    continue
-                after = change.after
-                if after is None or not ours(after):
-                    continue
-                if change.before is None:
-                    rows.authorized(on, host, block, after)
-                if change.first_transfer is not None:
-                    rows.first_transfer(
-                        on, change.first_transfer, host, block, after,
-                        to_party=accounts[change.account].party,
-                    )  # fmt: skip
+                rows.authorized(on, host, block, change.cover)
+                rows.first_transfer(
+                    on, change.first_transfer, host, block, change.cover,
+                    to_party=accounts[change.account].party,
+                )  # fmt: skip
         elif isinstance(effects, IssueEffects):
             for b in effects.blocks:
                 if b.cover is None or not ours(b.cover):
@@ -298,6 +286,8 @@ def _move_rows(
             ndc_year = effects.ndc_year if isinstance(effects, RetireEffects) else None
             rows.add(on, ActionType.USE, None, source, block, cover, ndc_year=ndc_year)
         elif event is ItmoEvent.OWN_USE:
+            if piece.newly_covered:
+                rows.authorized(on, host, block, cover)
             rows.add(
                 on, ActionType.CANCELLATION, ActionSubtype.OTHER_CANCELLATIONS, source, block,
                 cover, explanation="used toward the first transferring Party's own NDC",
@@ -611,6 +601,7 @@ def aef_bundle(
             actions=whole,
             holdings=holdings(at_year_end[y], p, ca),
             authorizations=ours,
+            ndc_periods=tuple(n.period for n in book.periods_of(p)),
         )
 
     report = one(party, year)

@@ -10,12 +10,20 @@ every later rule and report reads what was decided, never decides it again (docs
 "Where each rule lives").
 
 **Coverage** (docs/rules.md §7.2 [M], §8.4 [M], policy [I] in docs/rules.md §7.3) is decided
-when credits arrive (issuance), when they are first transferred, and when the host authorizes or
-changes an authorization (for credits not yet first transferred). The candidates are the newest
-versions of the host's authorizations of the project and vintage that are in force on the day
-(not revoked, dated on or before it, the day inside their timeframe): those authorizing NDC use
-first, then in the order they were made. Each covers at most its ``authorized_quantity``; credits
-beyond every cap stay **uncovered** — ordinary JCM credits, not ITMOs.
+once, at the moment credits are first transferred — by their issuance into the acquiring Party's
+registry, by a transfer out of the host's registry, by the host's authorization (of credits
+already in the acquiring registry, or under an OIMP definition "Authorisation" or "Issuance"), or
+by a cancellation under "Use or Cancellation" — or when the host uses them toward its own NDC
+(which is no first transfer). Until then credits are ordinary JCM credits, and a new version of an
+authorization (a change, a revocation) governs every decision taken after it, so it "applies to
+credits not yet first transferred" by construction, and the order in which the two governments
+issue their shares never matters. The candidates are the newest versions of the host's
+authorizations of the project and vintage that are in force on the day (not revoked, dated on or
+before it, the day inside their timeframe): those authorizing NDC use first, then in the order
+they were made. Each covers at most its ``authorized_quantity`` over its whole life (every
+version of one ID counts together); credits beyond every cap stay **uncovered**: they are issued,
+held, retired by their host or cancelled as ordinary credits, and cannot leave the host's
+registry.
 
 **First transfer** (2/CMA.3 annex para 2 [M]; docs/rules.md §7.3, §9.6):
 
@@ -32,6 +40,8 @@ beyond every cap stay **uncovered** — ordinary JCM credits, not ITMOs.
 * Credits issued into a registry other than the host's are covered only when that issuance is
   their first transfer (NDC use with the ``ON_ISSUANCE_TO_ACQUIRING_REGISTRY`` trigger) [I]: an
   ITMO never sits in another Party's registry without an acquisition.
+
+So every covered credit is first transferred, except those the host retired toward its own NDC.
 
 Worked example: Mongolia authorizes 600 credits of project MN010, vintage 2023, for NDC use.
 1,000 credits are issued into Japan's registry; 600 are covered and first transferred to Japan at
@@ -67,10 +77,10 @@ __all__ = [
     "FirstTransferMark",
     "Span",
     "candidates",
-    "check_first_transfer",
     "cover_arrival",
+    "cover_on_cancellation",
     "cover_out",
-    "first_transfer_on_cancellation",
+    "cover_own_use",
     "in_scope",
 ]
 
@@ -150,26 +160,30 @@ def candidates(
 
 
 def _arrival_mark(
-    auth: Authorization, *, host: str, into_party: str, trigger: FirstTransferTrigger
-) -> tuple[bool, FirstTransferKind | None]:
-    """Whether ``auth`` may cover credits arriving in ``into_party``'s registry, and how they are
-    first transferred by that arrival."""
+    auth: Authorization,
+    *,
+    host: str,
+    into_party: str,
+    trigger: FirstTransferTrigger,
+) -> FirstTransferKind | None:
+    """How ``auth`` first transfers credits placed in ``into_party``'s registry (by their issuance,
+    or by the authorization itself), or ``None`` when the placement does not."""
     if into_party != host:
         if (
             auth.covers_ndc
             and trigger is FirstTransferTrigger.ON_ISSUANCE_TO_ACQUIRING_REGISTRY
             and (not auth.authorized_parties or into_party in auth.authorized_parties)
         ):
-            return True, FirstTransferKind.TO_ANOTHER_PARTY
-        return False, None
+            return FirstTransferKind.TO_ANOTHER_PARTY
+        return None
     if auth.covers_ndc:
-        return True, None
+        return None  # first transferred when they leave the host's registry
     definition = auth.first_transfer_definition
     if definition is FirstTransferDefinition.ISSUANCE:
-        return True, FirstTransferKind.ISSUANCE
+        return FirstTransferKind.ISSUANCE
     if definition is FirstTransferDefinition.AUTHORISATION:
-        return True, FirstTransferKind.AUTHORIZATION
-    return True, None  # Use or Cancellation: first transferred later
+        return FirstTransferKind.AUTHORIZATION
+    return None  # Use or Cancellation: first transferred by that use or cancellation
 
 
 def _room(auth: Authorization, covered: Mapping[str, int]) -> int | None:
@@ -186,7 +200,8 @@ def cover_arrival(
     into_party: str,
     trigger: FirstTransferTrigger,
 ) -> list[Span]:
-    """How ``quantity`` credits arriving in ``into_party``'s registry are covered.
+    """Which of ``quantity`` credits placed in ``into_party``'s registry are first transferred by
+    that placement, and under which authorization (the others stay uncovered).
 
     Parameters
     ----------
@@ -204,7 +219,8 @@ def cover_arrival(
     Returns
     -------
     list of Span
-        Consecutive spans summing to ``quantity``; the last may be uncovered.
+        Consecutive spans summing to ``quantity``; every covered span is first transferred, the
+        last may be uncovered.
     """
     spans: list[Span] = []
     left = quantity
@@ -212,8 +228,8 @@ def cover_arrival(
     for auth in options:
         if left == 0:
             break
-        allowed, mark = _arrival_mark(auth, host=host, into_party=into_party, trigger=trigger)
-        if not allowed:
+        mark = _arrival_mark(auth, host=host, into_party=into_party, trigger=trigger)
+        if mark is None:
             continue
         room = _room(auth, used)
         take = left if room is None else min(room, left)
@@ -285,20 +301,6 @@ def _allows(auth: Authorization, *, to_party: str, day: dt.date) -> bool:
         and auth.in_force_on(day)
         and (not auth.authorized_parties or to_party in auth.authorized_parties)
     )
-
-
-def check_first_transfer(
-    auth: Authorization, *, to_party: str, day: dt.date, serials: tuple[int, int]
-) -> None:
-    """Raise unless covered credits may be first transferred to ``to_party`` under ``auth``.
-
-    The guards, in order: the acquiring Party is authorized (``PARTY_NOT_AUTHORIZED``), the day
-    is not before the authorization's date (``NOT_AUTHORIZED``) and inside its timeframe
-    (``OUTSIDE_AUTHORIZED_TIMEFRAME``), and it authorizes NDC use (an OIMP-only authorization
-    first transfers by its definition: ``NOT_FIRST_TRANSFERRED``).
-    """
-    if not _allows(auth, to_party=to_party, day=day):
-        raise _refusal(auth, to_party=to_party, day=day, field_value=list(serials))
 
 
 def cover_out(
@@ -373,25 +375,83 @@ def cover_out(
 _UOC: Final = FirstTransferDefinition.USE_OR_CANCELLATION
 
 
-def first_transfer_on_cancellation(
-    auth: Authorization, *, day: dt.date, serials: tuple[int, int]
-) -> FirstTransferKind | None:
-    """Whether cancelling covered credits not yet first transferred first transfers them.
+def _fill(
+    quantity: int,
+    options: Sequence[Authorization],
+    covered: Mapping[str, int],
+    kind: FirstTransferKind | None,
+) -> tuple[list[Span], int]:
+    """Cover ``quantity`` credits with ``options`` in order, up to their caps; what is left."""
+    spans: list[Span] = []
+    left = quantity
+    used = dict(covered)
+    for auth in options:
+        room = _room(auth, used)
+        take = left if room is None else min(room, left)
+        if take:
+            spans.append(Span(take, Cover(auth.id, auth.version), kind))
+            used[auth.id] = used.get(auth.id, 0) + take
+            left -= take
+        if left == 0:
+            break
+    return spans, left
 
-    Under an OIMP authorization whose definition is "Use or Cancellation" it does (reported as
-    ``First transfer`` / ``Use or cancellation``), and then the day must be inside its timeframe
-    (``OUTSIDE_AUTHORIZED_TIMEFRAME``, fail closed); otherwise ``None``.
+
+def cover_own_use(
+    quantity: int,
+    scope: Sequence[Authorization],
+    covered: Mapping[str, int],
+    *,
+    day: dt.date,
+    serials: tuple[int, int],
+) -> list[Span]:
+    """Coverage of uncovered credits the host retires toward its own NDC on ``day``.
+
+    The host's own use is no first transfer (the spans carry none) but needs the host's NDC
+    authorization in force, within its quantity (fail closed).
+
+    Raises
+    ------
+    jcm.errors.JcmError
+        ``NOT_AUTHORIZED`` when no NDC authorization of the host is in force on ``day``;
+        ``AUTHORIZED_QUANTITY_EXCEEDED`` when the caps leave too little room.
     """
-    if auth.covers_ndc or auth.first_transfer_definition is not _UOC:
-        return None
-    if auth.timeframe is not None and not auth.timeframe.contains(day):
-        raise RegistryError(
-            f"cancel: {day.isoformat()} is outside the timeframe {auth.timeframe} of "
-            f"authorization {auth.id!r}, whose credits are first transferred by their "
-            "cancellation",
-            code="OUTSIDE_AUTHORIZED_TIMEFRAME",
+    options = [a for a in scope if a.covers_ndc and a.in_force_on(day)]
+    if not options:
+        raise NotAuthorizedError(
+            f"retire: serials {serials[0]}-{serials[1]} have no NDC authorization of their host "
+            f"in force on {day.isoformat()}",
+            code="NOT_AUTHORIZED",
             field="serials",
             value=list(serials),
-            rule="first transfers happen inside the authorized timeframe (docs/rules.md §4.4)",
+            rule="retirement needs Art. 6.3 approval (docs/rules.md §4.4, BILL item 4)",
         )
-    return FirstTransferKind.USE_OR_CANCELLATION
+    spans, left = _fill(quantity, options, covered, None)
+    if left:
+        raise RegistryError(
+            f"retire: the authorized quantities of "
+            f"{', '.join(f'{a.id} ({a.authorized_quantity})' for a in options)} leave room for "
+            f"{quantity - left} of the {quantity} credits {serials[0]}-{serials[1]}",
+            code="AUTHORIZED_QUANTITY_EXCEEDED",
+            field="quantity",
+            value=quantity,
+            rule="an authorization covers at most its authorized quantity (docs/rules.md §7.8 C04)",
+        )
+    return spans
+
+
+def cover_on_cancellation(
+    quantity: int, scope: Sequence[Authorization], covered: Mapping[str, int], *, day: dt.date
+) -> list[Span]:
+    """Coverage of uncovered credits cancelled on ``day``: first transferred by the cancellation
+    under an OIMP authorization whose definition is "Use or Cancellation" in force, up to its
+    quantity (``First transfer`` / ``Use or cancellation``); the rest are cancelled uncovered."""
+    options = [
+        a
+        for a in scope
+        if not a.covers_ndc and a.first_transfer_definition is _UOC and a.in_force_on(day)
+    ]
+    spans, left = _fill(quantity, options, covered, FirstTransferKind.USE_OR_CANCELLATION)
+    if left:
+        spans.append(Span(left, None))
+    return spans

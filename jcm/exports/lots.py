@@ -36,7 +36,10 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 import attrs
 
+from jcm.registry.cycle_steps import PeriodStepEffects, ProjectStepEffects
+from jcm.registry.issuance import IssueEffects
 from jcm.registry.journal import Entry
+from jcm.registry.moves import CancelEffects, RetireEffects
 
 if TYPE_CHECKING:
     from jcm.registry.engine import Registry
@@ -174,7 +177,7 @@ class JournalFacts:
     @classmethod
     def of(cls, registry: Registry) -> JournalFacts:
         """The facts of ``registry``'s whole journal."""
-        return cls(registry.store.entries())
+        return cls(registry.entries())
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         self.lots: RangeMap[Lot] = RangeMap()
@@ -186,62 +189,52 @@ class JournalFacts:
         self._verifications: dict[tuple[str, dt.date, dt.date], Verification] = {}
         events: list[Issuance | Outflow] = []
         for entry in entries:
-            kind = entry.type
-            if kind == "issue":
-                events.append(self._issue(entry))
-            elif kind in ("retire", "cancel"):
-                events.append(self._outflow(entry))
-            elif kind == "submit_verification_report":
-                self._verification(entry)
-            elif kind == "submit_pin":
-                self.listed.setdefault(str(entry.request["project"]), entry.at)
+            effects = entry.effects
+            if isinstance(effects, IssueEffects):
+                events.append(self._issue(entry, effects))
+            elif isinstance(effects, (RetireEffects, CancelEffects)):
+                events.append(self._outflow(entry, effects))
+            elif isinstance(effects, PeriodStepEffects):
+                if entry.type == "submit_verification_report":
+                    self._verification(entry, effects)
+            elif isinstance(effects, ProjectStepEffects) and entry.type == "submit_pin":
+                self.listed.setdefault(effects.record.project.id, entry.at)
         self.events: tuple[Issuance | Outflow, ...] = tuple(events)
         """Every issuance, retirement and cancellation, in journal order."""
 
-    def _issue(self, entry: Entry) -> Issuance:
-        request, effects = entry.request, entry.effects
-        period = request["period"]
+    def _issue(self, entry: Entry, effects: IssueEffects) -> Issuance:
         issuance = Issuance(
             entry.seq,
-            effects["registry"],
-            effects["party"],
-            request["project"],
-            dt.date.fromisoformat(period["start"]),
-            dt.date.fromisoformat(period["end"]),
+            effects.registry,
+            effects.party,
+            effects.project,
+            effects.period.start,
+            effects.period.end,
             entry.at,
-            tuple(
-                IssuedBlock(account, vintage, start, end)
-                for account, vintage, start, end in effects["blocks"]
-            ),
+            tuple(IssuedBlock(b.account, b.vintage, b.first, b.last) for b in effects.blocks),
         )
         for block in issuance.blocks:
             self.lots.add(issuance.registry, block.start, block.end, Lot(issuance, block.vintage))
         return issuance
 
-    def _outflow(self, entry: Entry) -> Outflow:
-        effects = entry.effects
+    def _outflow(self, entry: Entry, effects: RetireEffects | CancelEffects) -> Outflow:
         outflow = Outflow(
             entry.seq,
-            str(entry.type),
+            entry.type,
             entry.at,
-            effects["from"],
-            tuple((registry, start, end) for registry, start, end in effects["serials"]),
-            effects.get("ndc_year"),
-            effects.get("beneficiary"),
-            effects.get("purpose"),
+            effects.source,
+            effects.serials,
+            effects.ndc_year if isinstance(effects, RetireEffects) else None,
+            effects.beneficiary if isinstance(effects, RetireEffects) else None,
+            effects.purpose if isinstance(effects, CancelEffects) else None,
         )
         for registry, start, end in outflow.serials:
             self.outflows.add(registry, start, end, outflow)
         return outflow
 
-    def _verification(self, entry: Entry) -> None:
-        request = entry.request
-        period = request["period"]
-        key = (
-            str(request["project"]),
-            dt.date.fromisoformat(period["start"]),
-            dt.date.fromisoformat(period["end"]),
-        )
+    def _verification(self, entry: Entry, effects: PeriodStepEffects) -> None:
+        record = effects.record
+        key = (record.project, record.period.start, record.period.end)
         self._verifications[key] = Verification(entry.actor, entry.at.date())
 
     def verification(self, issuance: Issuance) -> Verification | None:

@@ -6,15 +6,15 @@ transferred (docs/rules.md §7.2). A Party's administrator records each version 
 authorization with ``authorize``; the record is :class:`jcm.core.authorization.Authorization`, the
 one definition of what was authorized (AEF-V2 Table 2, docs/rules.md §8.2 [P2]).
 
-A new version by the **host** also decides again which of the project's credits it covers: the
-credits it covered that are not yet first transferred (and not retired or cancelled), and the
-credits no authorization covers, are covered by the new version up to its quantity, if it is in
-force (docs/rules.md §8.4: a change applies to credits not yet first transferred). Credits already
-in the acquiring Party's registry are first transferred by that authorization under the
-``ON_ISSUANCE_TO_ACQUIRING_REGISTRY`` trigger; OIMP credits whose definition is "Authorisation" or
-"Issuance" are first transferred by it. A revocation (``"revoked": true``) releases the credits it
-covered that were not first transferred. Every change is recorded in the effects
-(:class:`CoverChange`), so the fold and the reports read it.
+Credits are covered by an authorization when they are first transferred
+(:mod:`jcm.core.first_transfer`), so a new version (a change, a revocation with
+``"revoked": true``) governs every decision after it: it applies to credits not yet first
+transferred (docs/rules.md §8.4), and credits already first transferred keep the version recorded
+on them. A version of the **host** in force may itself first transfer credits, which the effects
+record (:class:`CoverChange`): credits already in the acquiring Party's registry (issued there
+before the authorization) under the ``ON_ISSUANCE_TO_ACQUIRING_REGISTRY`` trigger, and, under an
+OIMP definition "Authorisation" or "Issuance", credits in the host's registry; each up to the
+authorization's quantity.
 """
 
 from __future__ import annotations
@@ -98,7 +98,8 @@ class AuthorizeRequest(RequestBase):
                 raise InvalidValueError(
                     name, list(values), "must be a non-empty list of distinct values, or absent"
                 )
-        self.record(version=self.version or 1, day=self.date, entry=0)  # every field's rule
+        version = 1 if self.version is None else self.version
+        self.record(version=version, day=self.date, entry=0)  # every field's rule
 
     def record(self, *, version: int, day: dt.date | None, entry: int) -> Authorization:
         """The authorization this request records (its rules are checked here, once)."""
@@ -127,11 +128,10 @@ class AuthorizeRequest(RequestBase):
 
 @attrs.frozen
 class CoverChange:
-    """Credits whose coverage an authorization changed: serials ``first..last`` in ``account``.
+    """Credits an authorization first transferred: serials ``first..last`` held in ``account``.
 
-    ``before`` and ``after`` are the covering versions (``None``: uncovered); ``first_transfer``
-    says how the authorization first transferred them, if it did (to the Party of the account's
-    registry for ``TO_ANOTHER_PARTY``).
+    ``cover`` is the version that covers them now; ``first_transfer`` how they were first
+    transferred (to the Party of the account's registry for ``TO_ANOTHER_PARTY``).
     """
 
     account: str
@@ -139,9 +139,8 @@ class CoverChange:
     first: int
     last: int
     vintage: int
-    before: Cover | None
-    after: Cover | None
-    first_transfer: FirstTransferKind | None = None
+    cover: Cover
+    first_transfer: FirstTransferKind
 
     @property
     def quantity(self) -> int:
@@ -151,58 +150,60 @@ class CoverChange:
 
 @attrs.frozen
 class AuthorizeEffects:
-    """The version recorded, and the coverage it changed."""
+    """The version recorded, and the credits it first transferred."""
 
     authorization: Authorization
     changes: tuple[CoverChange, ...] = ()
 
 
 def _recover(ctx: Context, new: Authorization) -> tuple[tuple[CoverChange, ...], Rules]:
-    """The coverage changes of a new version of the host's authorization (module docstring)."""
+    """The credits a new version of the host's authorization first transfers (module docstring).
+
+    Candidates are the project's uncovered credits of the version's vintages held outside
+    retirement and cancellation accounts, in serial order within each registry.
+    """
+    if not new.in_force_on(ctx.day):
+        return (), NO_RULES
     state = ctx.state
     ruleset = ctx.ruleset(new.party)
-    trigger = ruleset.first_transfer_trigger
-    kept = state.covered.get(new.id, 0)
-    pieces: list[tuple[str, int, int, str, int, Cover | None, str]] = []
+    pieces: list[tuple[str, int, int, str, int, str]] = []
     for account in state.accounts.values():
         if account.kind.terminal:
             continue
         for lot, start, end in state.holdings[account.id].spans():
-            if lot.project != new.project or lot.host_party != new.party:
-                continue
-            if lot.first_transfer is not None:
-                continue
-            cover = lot.cover
-            if cover is not None and cover.authorization != new.id:
-                continue
-            if cover is not None:
-                kept -= end - start + 1
-            pieces.append((lot.registry, start, end, account.id, lot.vintage, cover, account.party))
+            if (
+                lot.cover is None
+                and lot.project == new.project
+                and lot.host_party == new.party
+                and lot.vintage in new.vintages
+            ):
+                pieces.append((lot.registry, start, end, account.id, lot.vintage, account.party))
     pieces.sort(key=lambda piece: piece[:2])  # serial order in each registry
     covered = dict(state.covered)
-    covered[new.id] = kept
     changes: list[CoverChange] = []
-    in_force = new.in_force_on(ctx.day)
-    for registry, start, end, holder, vintage, before, where in pieces:
-        options = [new] if in_force and new.covers_project(new.project, vintage) else []
+    for registry, start, end, holder, vintage, where in pieces:
         spans = cover_arrival(
-            end - start + 1, options, covered, host=new.party, into_party=where, trigger=trigger
+            end - start + 1,
+            [new],
+            covered,
+            host=new.party,
+            into_party=where,
+            trigger=ruleset.first_transfer_trigger,
         )
         first = start
         for span in spans:
             last = first + span.quantity - 1
-            if span.cover != before or span.first_transfer is not None:
+            if span.cover is not None and span.first_transfer is not None:
                 changes.append(
                     CoverChange(
-                        holder, registry, first, last, vintage, before, span.cover,
-                        span.first_transfer,
+                        holder, registry, first, last, vintage, span.cover, span.first_transfer
                     )
-                )  # fmt: skip
-            if span.cover is not None:
-                covered[new.id] += span.quantity
+                )
+                covered[span.cover.authorization] = (
+                    covered.get(span.cover.authorization, 0) + span.quantity
+                )
             first = last + 1
-    rules = Rules.of_host(ruleset) if pieces else NO_RULES
-    return tuple(changes), rules
+    return tuple(changes), (Rules.of_host(ruleset) if changes else NO_RULES)
 
 
 def _decide(ctx: Context, p: Principal, r: AuthorizeRequest) -> Decision[AuthorizeEffects]:
@@ -215,7 +216,8 @@ def _decide(ctx: Context, p: Principal, r: AuthorizeRequest) -> Decision[Authori
         raise InvalidValueError(
             "date", r.date.isoformat(), f"must not be after the day of the entry {ctx.day}"
         )
-    new = r.record(version=r.version or 1, day=r.date or ctx.day, entry=ctx.seq)
+    version = 1 if r.version is None else r.version
+    new = r.record(version=version, day=r.date or ctx.day, entry=ctx.seq)
     check_next_version(ctx.state.authorization_versions.get(r.authorization, ()), new)
     if new.party != host:
         return Decision(AuthorizeEffects(new))
@@ -238,27 +240,19 @@ def _apply(state: State, e: AuthorizeEffects, entry: Entry) -> None:
     state.append(versions, auth)
     state.set(state.authorizations, auth.id, auth)
     for change in e.changes:
-        mark = (
-            None
-            if change.first_transfer is None
-            else FirstTransferMark(
-                entry.seq,
-                change.first_transfer,
-                state.accounts[change.account].party
-                if change.first_transfer is FirstTransferKind.TO_ANOTHER_PARTY
-                else None,
-            )
+        mark = FirstTransferMark(
+            entry.seq,
+            change.first_transfer,
+            state.accounts[change.account].party
+            if change.first_transfer is FirstTransferKind.TO_ANOTHER_PARTY
+            else None,
         )
-        for lot, start, end in state.take(
-            change.account, change.registry, change.first, change.last
-        ):
+        taken = state.take(change.account, change.registry, change.first, change.last)
+        for lot, start, end in taken:
             state.put(
-                change.account, lot.relabel(cover=change.after, first_transfer=mark), start, end
+                change.account, lot.relabel(cover=change.cover, first_transfer=mark), start, end
             )
-        if change.before is not None:
-            state.add(state.covered, change.before.authorization, -change.quantity)
-        if change.after is not None:
-            state.add(state.covered, change.after.authorization, change.quantity)
+        state.add(state.covered, change.cover.authorization, change.quantity)
 
 
 AUTHORIZE: Final = Kind(

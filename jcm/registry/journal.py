@@ -86,6 +86,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Final
 
@@ -109,6 +110,7 @@ __all__ = [
     "ChainError",
     "Entry",
     "checked",
+    "decode_effects",
     "effects_json",
     "entry_from_stored",
     "entry_hash",
@@ -141,6 +143,7 @@ _V1_KEYS: Final = frozenset(
     {"actor", "at", "effects", "fee", "idempotency_key", "prev_hash", "request", "seq"}
 )
 _EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_HEX64: Final = re.compile(r"[0-9a-f]{64}")
 
 
 # The rule of jcm.serialization.canonical_json (keys sorted, compact, UTF-8, no NaN), with one
@@ -398,8 +401,16 @@ def seal(
         raise _invalid("at", at, "must be a timezone-aware datetime")
     if type(actor) is not str or not actor:
         raise _invalid("actor", actor, "must be a non-empty string")
+    if type(request) is not dict or request.get("type") != kind.type:
+        raise _invalid("request", request, f"must be the JSON object of a {kind.type} request")
+    if not isinstance(effects, kind.effects):
+        raise _invalid("effects", effects, f"must be a {kind.effects.__name__}")
     if type(fee) is not int or fee < 0:
         raise _invalid("fee", fee, "must be an integer >= 0 [JPY]")
+    if idempotency_key is not None and type(idempotency_key) is not str:
+        raise _invalid("idempotency_key", idempotency_key, "must be a string or null")
+    if type(prev_hash) is not str or not _HEX64.fullmatch(prev_hash):
+        raise _invalid("prev_hash", prev_hash, "must be 64 lowercase hex digits")
     if (seq == 1) != (prev_hash == GENESIS_HASH):
         raise _invalid("prev_hash", prev_hash, "is GENESIS_HASH exactly for entry 1")
     if at.tzinfo is not dt.UTC:
@@ -517,6 +528,8 @@ def entry_from_stored(seq: int, body: object, prev_hash: object, hash: object) -
             return _unreadable((seq, repr(body), prev_hash, hash), "body", "not text")
     text = str(body)
     row = (seq, text, prev_hash, hash)
+    if not text.startswith("{") or not text.endswith("}"):
+        return _unreadable(row, "body", "not one JSON object (text around it)")
     try:
         data = orjson.loads(text)
     except (orjson.JSONDecodeError, RecursionError) as exc:

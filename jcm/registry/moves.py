@@ -45,9 +45,9 @@ from jcm.core.first_transfer import (
     Cover,
     FirstTransferKind,
     FirstTransferMark,
-    check_first_transfer,
+    cover_on_cancellation,
     cover_out,
-    first_transfer_on_cancellation,
+    cover_own_use,
     in_scope,
 )
 from jcm.core.ndc import Attribution, NdcPeriod, retirement_period
@@ -366,21 +366,10 @@ def _international(
     pending = dict(state.covered)
     for lot, start, end in pieces:
         cover = lot.cover
-        if lot.first_transfer is not None and cover is not None:
+        if cover is not None:  # covered credits outside a terminal account are first transferred
             out.append(ItmoPiece(lot.registry, start, end, lot.vintage, cover, ItmoEvent.TRANSFER))
             continue
         attribution = ctx.ruleset(lot.host_party).attribution
-        if cover is not None:
-            check_first_transfer(
-                _version(state, cover), to_party=target.party, day=ctx.day, serials=(start, end)
-            )
-            out.append(
-                ItmoPiece(
-                    lot.registry, start, end, lot.vintage, cover, ItmoEvent.FIRST_TRANSFER,
-                    FirstTransferKind.TO_ANOTHER_PARTY, False, attribution,
-                )
-            )  # fmt: skip
-            continue
         if source.party != lot.host_party:
             raise NotAuthorizedError(
                 f"transfer: serials {start}-{end} are not ITMOs (no authorization of their host "
@@ -469,14 +458,39 @@ def _decide_retire(ctx: Context, p: Principal, r: RetireRequest) -> Decision[Ret
     )
     itmos: list[ItmoPiece] = []
     approval: Cover | None = None
+    pending = dict(state.covered)
     for lot, start, end in pieces:
         cover = lot.cover
         host = lot.host_party
+        if cover is None and source.party == host:  # the host's own use: coverage decided now
+            scope = in_scope(
+                state.latest_authorizations(host, lot.project),
+                host=host,
+                project=lot.project,
+                vintage=lot.vintage,
+            )
+            first = start
+            for span in cover_own_use(
+                end - start + 1, scope, pending, day=ctx.day, serials=(start, end)
+            ):
+                assert span.cover is not None  # cover_own_use covers every span or raises
+                last = first + span.quantity - 1
+                itmos.append(
+                    ItmoPiece(
+                        lot.registry, first, last, lot.vintage, span.cover, ItmoEvent.OWN_USE,
+                        None, True,
+                    )
+                )  # fmt: skip
+                pending[span.cover.authorization] = (
+                    pending.get(span.cover.authorization, 0) + span.quantity
+                )
+                first = last + 1
+            continue
         if cover is None or not _version(state, cover).covers_ndc:
             raise NotAuthorizedError(
                 f"retire: serials {start}-{end} (project {lot.project}, vintage {lot.vintage}) "
-                f"are not covered by an NDC authorization of {host} (Art. 6.3; both the host "
-                f"and {source.party} must authorize)",
+                f"are not ITMOs first transferred under an NDC authorization of {host} (Art. "
+                f"6.3; both the host and {source.party} must authorize)",
                 code="NOT_AUTHORIZED",
                 field="serials",
                 value=[start, end],
@@ -487,16 +501,6 @@ def _decide_retire(ctx: Context, p: Principal, r: RetireRequest) -> Decision[Ret
             itmos.append(ItmoPiece(lot.registry, start, end, lot.vintage, cover, ItmoEvent.OWN_USE))
             continue
         approval = approval or _approval(state, source.party, lot, ctx.day, (start, end))
-        if lot.first_transfer is None:
-            raise RegistryError(
-                f"retire: serials {start}-{end} were not first transferred to {source.party}; "
-                "they cannot be used toward its NDC",
-                code="NOT_FIRST_TRANSFERRED",
-                field="serials",
-                value=[start, end],
-                rule="ITMOs are used by the Party they were first transferred to "
-                "(2/CMA.3 annex para 2(a); docs/rules.md §7.3)",
-            )
         itmos.append(ItmoPiece(lot.registry, start, end, lot.vintage, cover, ItmoEvent.USE))
     fee = _fee(ctx, source, target, pieces)
     effects = RetireEffects(
@@ -519,27 +523,35 @@ def _decide_cancel(ctx: Context, p: Principal, r: CancelRequest) -> Decision[Can
     pieces = _pieces(state, source, r)
     serials, quantity = _serials(pieces)
     itmos: list[ItmoPiece] = []
+    pending = dict(state.covered)
     for lot, start, end in pieces:
         cover = lot.cover
-        if cover is None:
-            continue
-        kind = None
-        if lot.first_transfer is None:
-            kind = first_transfer_on_cancellation(
-                _version(state, cover), day=ctx.day, serials=(start, end)
-            )
-        if kind is None:
+        if cover is not None:
             itmos.append(
                 ItmoPiece(lot.registry, start, end, lot.vintage, cover, ItmoEvent.CANCELLATION)
             )
             continue
-        attribution = ctx.ruleset(lot.host_party).attribution
-        itmos.append(
-            ItmoPiece(
-                lot.registry, start, end, lot.vintage, cover, ItmoEvent.FIRST_TRANSFER, kind,
-                False, attribution,
-            )
-        )  # fmt: skip
+        scope = in_scope(
+            state.latest_authorizations(lot.host_party, lot.project),
+            host=lot.host_party,
+            project=lot.project,
+            vintage=lot.vintage,
+        )
+        first = start
+        for span in cover_on_cancellation(end - start + 1, scope, pending, day=ctx.day):
+            last = first + span.quantity - 1
+            if span.cover is not None:
+                itmos.append(
+                    ItmoPiece(
+                        lot.registry, first, last, lot.vintage, span.cover,
+                        ItmoEvent.FIRST_TRANSFER, span.first_transfer, True,
+                        ctx.ruleset(lot.host_party).attribution,
+                    )
+                )  # fmt: skip
+                pending[span.cover.authorization] = (
+                    pending.get(span.cover.authorization, 0) + span.quantity
+                )
+            first = last + 1
     fee = _fee(ctx, source, target, pieces)
     effects = CancelEffects(
         source.id, target.id, quantity, serials, itmos=tuple(itmos), purpose=r.purpose

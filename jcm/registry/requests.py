@@ -146,6 +146,9 @@ def _register_hooks() -> None:
     conv.register_unstructure_hook(NdcPeriod, lambda p: [p.first_year, p.last_year])
     tags = {cls: tag for tag, cls in REQUEST_TYPES.items()}
     register_tagged_union(AnyRequest, tags)
+    conv.register_unstructure_hook(
+        AnyRequest, lambda obj: conv.unstructure(obj, unstructure_as=type(obj))
+    )
     for cls in (TransferRequest, RetireRequest, CancelRequest):
         conv.register_structure_hook(
             cls, make_dict_structure_fn(cls, conv, source=override(rename="from"))

@@ -168,8 +168,6 @@ def _decide_add_principal(
                 value=r.role.value,
                 rule="only the operator adds a Joint Committee principal (docs/rules.md §2.1 [I])",
             )
-    if r.party not in ctx.state.parties:
-        raise _rejected("NO_SUCH_PARTY", f"Party {r.party} has no registry here", "party", r.party)
     if r.principal in ctx.state.principals:
         raise _rejected(
             "PRINCIPAL_EXISTS", f"principal {r.principal!r} exists", "principal", r.principal

@@ -29,6 +29,7 @@ one fsync per append.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -234,10 +235,8 @@ Synchronous = Literal["OFF", "NORMAL", "FULL", "EXTRA"]
 
 def _close(cursor: sqlite3.Cursor) -> None:
     """Close a cursor; a reader left unfinished after its store closed has nothing to close."""
-    try:
+    with contextlib.suppress(sqlite3.ProgrammingError):
         cursor.close()
-    except sqlite3.ProgrammingError:
-        pass
 
 
 class SqliteStore:

@@ -253,4 +253,22 @@ def test_transfer_year_attribution_needs_the_transfer_date() -> None:
 def test_example_positions_reproduce_section_9_3() -> None:
     """Gives 100,000 from the §9.3 table shipped in jcm.article6.examples."""
     assert japan_averaging(section_9_3_positions()).adjustment == 100_000
-    assert list(section_9_3_positions()) == _table()
+    assert [attrs.evolve(p, ndc_year=None) for p in section_9_3_positions()] == _table()
+
+
+def test_block_f_counts_only_in_the_second_ndc_period() -> None:
+    """Counts F (vintage 2031, retired toward 2035) in 2031-2035 only: 10,000 / 5 = 2,000."""
+    positions = section_9_3_positions()
+    assert [p.ndc_year for p in positions if p.label == "F"] == [2035]
+    first = corresponding_adjustment(positions, "JPN", year=2030)
+    second = corresponding_adjustment(positions, "JPN", year=2035)
+    assert (first.ndc_period, first.adjustment) == ((2021, 2030), 100_000)
+    assert (second.ndc_period, second.adjustment) == ((2031, 2035), 2_000)
+    assert dict(second.by_partner) == {"MNG": 2_000}
+
+
+def test_a_retirement_toward_another_period_is_excluded_naming_why() -> None:
+    """Excludes a 2025 credit retired toward an NDC year outside 2021-2030 as other_period."""
+    late = _pos("X", "MNG", 2025, 10, R, retired="2031-01-10")
+    assert japan_exclusion(attrs.evolve(late, ndc_year=2033)) == "other_period"
+    assert japan_exclusion(attrs.evolve(late, ndc_year=2030)) is None

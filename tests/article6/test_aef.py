@@ -14,9 +14,12 @@ from jcm.article6.aef import (
     parse_date,
 )
 from jcm.article6.consistency import check_aef
-from jcm.article6.examples import MNG_AUTH, report, scenario_12_events, section_9_6_events
+from jcm.article6.examples import MNG_AUTH, report, scenario_12_registry, section_9_6_registry
 from jcm.article6.examples import known_authorizations as known
 from jcm.errors import Article6Error
+
+SECTION_9_6 = section_9_6_registry()
+SCENARIO_12 = scenario_12_registry()
 
 
 def test_field_orders_follow_section_8_2() -> None:
@@ -35,7 +38,7 @@ def test_field_orders_follow_section_8_2() -> None:
 
 def test_japan_2025_acquisition_row_matches_the_example() -> None:
     """Writes Japan's 2025 Acquisition row as rules.md §9.6 shows it, dated dd/mm/yyyy."""
-    jpn = report(section_9_6_events(), "JPN", 2025)
+    jpn = report(SECTION_9_6, "JPN", 2025)
     assert len(jpn.actions) == 1
     row = jpn.actions[0].as_dict()
     expected = {
@@ -67,7 +70,7 @@ def test_japan_2025_acquisition_row_matches_the_example() -> None:
 
 def test_japan_2025_holdings_are_1_to_1000() -> None:
     """Holds …-1-2023 to …-1000-2023, quantity 1000, at 31 Dec 2025 (§9.6 T4)."""
-    (h,) = report(section_9_6_events(), "JPN", 2025).holdings
+    (h,) = report(SECTION_9_6, "JPN", 2025).holdings
     assert (h.first_id, h.last_id, h.quantity, h.registry) == (
         "CA0099-MNG01-MNG-1-2023",
         "CA0099-MNG01-MNG-1000-2023",
@@ -78,7 +81,7 @@ def test_japan_2025_holdings_are_1_to_1000() -> None:
 
 def test_japan_2026_use_row_and_holdings() -> None:
     """Uses 1–400 toward the 2030 NDC and holds 401–1000 (600) at end-2026 (§9.6)."""
-    jpn = report(section_9_6_events(), "JPN", 2026)
+    jpn = report(SECTION_9_6, "JPN", 2026)
     (use,) = jpn.actions
     assert (use.action_type, use.action_subtype, use.last_id, use.quantity, use.ndc_year) == (
         "Use",
@@ -94,7 +97,7 @@ def test_japan_2026_use_row_and_holdings() -> None:
 
 def test_mongolia_2025_reports_the_first_transfer_to_japan() -> None:
     """Reports Mongolia's First transfer / First transfer to another Party, acquiring JPN."""
-    mng = report(section_9_6_events(), "MNG", 2025)
+    mng = report(SECTION_9_6, "MNG", 2025)
     ft = mng.actions[-1].as_dict()
     assert ft["Action type"] == "First transfer"
     assert ft["Action subtype"] == "First transfer to another Party"
@@ -105,7 +108,7 @@ def test_mongolia_2025_reports_the_first_transfer_to_japan() -> None:
 
 def test_mongolia_2024_lists_its_authorization() -> None:
     """Lists the authorization in Mongolia's Table 2 with dd/mm/yyyy date and purposes."""
-    mng = report(section_9_6_events(), "MNG", 2024)
+    mng = report(SECTION_9_6, "MNG", 2024)
     row = mng.authorizations[0].as_dict()
     assert row["Date of authorization"] == "01/11/2024"
     assert row["Purposes for authorization"] == "NDC"
@@ -115,7 +118,7 @@ def test_mongolia_2024_lists_its_authorization() -> None:
 
 def test_generated_reports_pass_every_check() -> None:
     """Passes C01–C12 for both Parties and both years, mirrors included."""
-    events = section_9_6_events()
+    events = SECTION_9_6
     jpn25, mng25 = report(events, "JPN", 2025), report(events, "MNG", 2025)
     assert (
         check_aef(
@@ -143,7 +146,7 @@ def test_generated_reports_pass_every_check() -> None:
 
 def test_scenario_12_holdings_roll_forward_over_two_years() -> None:
     """Rolls the 5001/1000/3000/1000 issuance forward through 2026 without a C09 (scenario 12)."""
-    events = scenario_12_events()
+    events = SCENARIO_12
     y1, y2 = report(events, "JPN", 2025), report(events, "JPN", 2026)
     assert [h.quantity for h in y1.holdings] == [10_001]
     assert [(h.first_id, h.quantity) for h in y2.holdings] == [

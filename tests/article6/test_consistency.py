@@ -24,14 +24,17 @@ from jcm.article6.consistency import (
     check_c12,
 )
 from jcm.article6.examples import known_authorizations as known
-from jcm.article6.examples import report, scenario_12_events, section_9_6_events
+from jcm.article6.examples import report, scenario_12_registry, section_9_6_registry
 from jcm.errors import Problem, Severity
+
+SECTION_9_6 = section_9_6_registry()
+SCENARIO_12 = scenario_12_registry()
 
 D = dt.date
 
 
 def jpn(year: int) -> AefReport:
-    return report(section_9_6_events(), "JPN", year)
+    return report(SECTION_9_6, "JPN", year)
 
 
 def with_action(r: AefReport, index: int = 0, **changes: object) -> AefReport:
@@ -70,7 +73,7 @@ def test_c09_fails_on_a_holding_corrupted_by_one_unit() -> None:
 
 def test_c09_fails_when_the_last_id_moves_by_one() -> None:
     """Fails the roll-forward when a Last ID is one unit beyond the expected range."""
-    events = scenario_12_events()
+    events = SCENARIO_12
     y1, y2 = report(events, "JPN", 2025), report(events, "JPN", 2026)
     bad = with_holding(y2, 1, last_id="CA0099-JPN01-MNG-10002-2023", quantity=1001)
     problems = check_c09(bad, y1.holdings)
@@ -121,7 +124,7 @@ def test_c03_flags_ndc_use_under_an_oimp_authorization() -> None:
 
 def test_c04_flags_quantity_above_the_authorized_quantity() -> None:
     """Flags first transfers beyond the authorized quantity and outside the timeframe."""
-    mng = report(section_9_6_events(), "MNG", 2025)
+    mng = report(SECTION_9_6, "MNG", 2025)
     capped = (attrs.evolve(known()[0], authorized_quantity=999, timeframe="2026 - 2030"),)
     assert check_c04(mng, known()) == ()
     messages = " ".join(p.message for p in check_c04(mng, capped))
@@ -131,7 +134,7 @@ def test_c04_flags_quantity_above_the_authorized_quantity() -> None:
 
 def test_c05_flags_a_first_transfer_before_authorization() -> None:
     """Flags a first transfer dated before the authorization date."""
-    mng = report(section_9_6_events(), "MNG", 2025)
+    mng = report(SECTION_9_6, "MNG", 2025)
     late = (attrs.evolve(known()[0], date=D(2025, 7, 1)),)
     assert check_c05(mng, known()) == ()
     assert codes(check_c05(mng, late)) == {"C05"}
@@ -142,7 +145,7 @@ def test_c06_flags_overlapping_holdings_and_repeated_first_transfers() -> None:
     r = jpn(2025)
     doubled = attrs.evolve(r, holdings=r.holdings * 2)
     assert codes(check_c06(doubled)) == {"C06"}
-    mng = report(section_9_6_events(), "MNG", 2025)
+    mng = report(SECTION_9_6, "MNG", 2025)
     assert check_c06(mng) == ()
     assert codes(check_c06(mng, earlier_actions=mng.actions)) == {"C06"}
 
@@ -156,7 +159,7 @@ def test_c07_flags_double_use() -> None:
 
 def test_c08_flags_a_transfer_without_matching_acquisition() -> None:
     """Flags a first transfer whose acquisition in Japan's report differs in quantity."""
-    mng, jp = report(section_9_6_events(), "MNG", 2025), jpn(2025)
+    mng, jp = report(SECTION_9_6, "MNG", 2025), jpn(2025)
     assert check_c08(mng, [jp]) == ()
     bad_jp = with_action(jp, quantity=999, last_id="CA0099-MNG01-MNG-999-2023")
     assert codes(check_c08(mng, [bad_jp])) == {"C08"}

@@ -23,15 +23,17 @@ from jcm.article6.aef import (
     HoldingRow,
     SubmissionRow,
 )
-from jcm.article6.examples import known_authorizations, report, section_9_6_events
+from jcm.article6.examples import known_authorizations, report, section_9_6_registry
 from jcm.article6.export import export_aef, write_xlsx, xlsx_available
 from jcm.errors import Article6Error, InvalidValueError
+
+SECTION_9_6 = section_9_6_registry()
 
 D = dt.date
 
 
 def jpn(year: int) -> AefReport:
-    return report(section_9_6_events(), "JPN", year)
+    return report(SECTION_9_6, "JPN", year)
 
 
 def full() -> AefReport:

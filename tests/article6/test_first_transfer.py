@@ -1,340 +1,226 @@
-"""Authorization, versions and first transfer (rules.md §7.2, §7.3, §8.4; scenarios 2 and 11)."""
+"""First transfers decided by the registry and read back as AEF actions (docs/rules.md §7.3, §10).
+
+Every history here goes through ``Registry.submit``; the Article 6 rows are folds of what the
+engine recorded (:func:`jcm.article6.view.actions`).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any
 
-import attrs
-import pytest
+from registry_world import code_of, issue, world
 
-from jcm.article6.action import ActionSubtype, ActionType
-from jcm.article6.adjustment import Attribution, first_transferred_by_year
-from jcm.article6.authorization import (
-    Authorization,
-    AuthorizationBook,
-    CooperativeApproach,
-    FirstTransferDefinition,
-    FirstTransferTrigger,
-    Purpose,
-    Timeframe,
-    purposes_label,
-)
-from jcm.article6.first_transfer import (
-    AuthorizeEvent,
-    IssueEvent,
-    ItmoTracker,
-    TransferEvent,
-    replay,
-)
-from jcm.core.credit import CreditBlock, SerialRange
-from jcm.errors import Article6Error
+from jcm.article6 import view
+from jcm.core.authorization import FirstTransferTrigger
+from jcm.core.first_transfer import Cover, FirstTransferKind
+from jcm.core.ruleset import DEFAULT_RULESETS, Ruleset
+from jcm.registry import Registry
 
-D = dt.date
-ISSUED = D(2025, 1, 10)
+MONGOLIA = (("MNG", "MNG-GOV", "100"),)
+"""An allocation of every credit to the Government of Mongolia (issued in MNG01)."""
+
+MN_NDC = {
+    "type": "authorize",
+    "authorization": "MN-NDC",
+    "party": "MNG",
+    "project": "MN010",
+    "vintages": [2023],
+    "purposes": ["NDC"],
+}
+JP_NDC = {**MN_NDC, "authorization": "JP-NDC", "party": "JPN"}
+OUT = {"type": "transfer", "from": "MNG-GOV", "to": "GOJ"}
 
 
-def block(
-    start: int = 1,
-    end: int = 1000,
-    *,
-    vintage: int = 2024,
-    registry: str = "MNG01",
-    party: str = "MNG",
-    issued: dt.date = ISSUED,
-) -> CreditBlock:
-    return CreditBlock(
-        registry, party, "MN010", "MNG", vintage, SerialRange(start, end), issued, "1"
-    )
-
-
-def ndc_auth(version: int = 1, **changes: object) -> Authorization:
-    auth = Authorization("MNG-JCM-2024-001", "MNG", "CA0099", version, D(2025, 3, 1), {Purpose.NDC})
-    return attrs.evolve(auth, **changes)
-
-
-def oimp_auth(**changes: object) -> Authorization:
-    auth = Authorization(
-        "MNG-CORSIA-1",
-        "MNG",
-        "CA0099",
-        1,
-        D(2026, 1, 10),
-        {Purpose.IMP},
-        authorized_quantity=500,
-        oimp="use under CORSIA",
-        first_transfer_definition=FirstTransferDefinition.USE_OR_CANCELLATION,
-    )
-    return attrs.evolve(auth, **changes)
-
-
-def issued(b: CreditBlock | None = None, **kw: object) -> ItmoTracker:
-    return ItmoTracker(**kw).issue(b or block(), D(2025, 1, 10))  # type: ignore[arg-type]
-
-
-def codes(tracker: ItmoTracker) -> list[tuple[str, str, str | None]]:
+def rows(reg: Registry) -> list[tuple[str, str, str | None, int]]:
+    """``(reporting Party, type, subtype, quantity)`` of every recorded action, in order."""
     return [
-        (a.reporting_party, a.type.value, None if a.subtype is None else a.subtype.value)
-        for a in tracker.actions
+        (
+            a.reporting_party,
+            a.type.value,
+            None if a.subtype is None else a.subtype.value,
+            a.quantity,
+        )
+        for a in view.actions(reg)
     ]
 
 
-def test_first_transfer_before_authorization_is_not_authorized() -> None:
-    """Refuses first transferring an unauthorized 2024 block: NOT_AUTHORIZED (scenario 2)."""
-    t = issued()
-    with pytest.raises(Article6Error) as info:
-        t.transfer(block(), D(2025, 6, 10), "MNG", "JPN")
-    assert info.value.code == "NOT_AUTHORIZED"
-    assert t.actions == ()
+def mongolian(**kw: Any) -> Registry:
+    """Mongolia issued 1,000 credits of MN010 (vintage 2023) into its own registry, unauthorized."""
+    reg = world(allocation=MONGOLIA, authorize=False, **kw)
+    issue(reg, "MNG")
+    return reg
 
 
-def test_first_transfer_after_authorization_creates_the_rows() -> None:
-    """Succeeds after authorize(NDC) and records First transfer and Acquisition (scenario 2)."""
-    t = issued().authorize(ndc_auth(), D(2025, 3, 1))
-    t = t.transfer(block(), D(2025, 6, 10), "MNG", "JPN")
-    assert codes(t) == [
-        ("MNG", "Authorization", "Authorization"),
-        ("MNG", "First transfer", "First transfer to another Party"),
-        ("JPN", "Acquisition", None),
+def test_first_transfer_waits_for_the_hosts_authorization() -> None:
+    """Refuses the unauthorized transfer, then records First transfer and Acquisition (§11.2)."""
+    reg = mongolian()
+    assert code_of(reg, {**OUT, "quantity": 100}, "mng-admin") == "NOT_AUTHORIZED"
+    assert rows(reg) == []
+    reg.submit(MN_NDC, "mng-admin")
+    assert rows(reg) == []  # an NDC authorization first transfers nothing by itself
+    reg.submit({**OUT, "quantity": 100}, "mng-admin")
+    assert rows(reg) == [
+        ("MNG", "Authorization", "Authorization", 100),
+        ("MNG", "First transfer", "First transfer to another Party", 100),
+        ("JPN", "Acquisition", None, 100),
     ]
-    ft, acq = t.actions[1], t.actions[2]
-    assert (ft.acquiring_party, ft.transferring_party) == ("JPN", None)
-    assert (acq.transferring_party, acq.registry) == ("MNG", "JPN01")
-    assert t.is_first_transferred(block())
-
-
-def test_party_not_among_authorized_parties_is_refused() -> None:
-    """Refuses a first transfer to a Party not authorized (PARTY_NOT_AUTHORIZED)."""
-    t = issued().authorize(ndc_auth(authorized_parties={"KOR"}), D(2025, 3, 1))
-    with pytest.raises(Article6Error) as info:
-        t.transfer(block(), D(2025, 6, 10), "MNG", "JPN")
-    assert info.value.code == "PARTY_NOT_AUTHORIZED"
-
-
-def test_transfer_outside_the_timeframe_is_refused() -> None:
-    """Refuses a first transfer in 2031 under a 2021 - 2030 timeframe."""
-    t = issued().authorize(ndc_auth(timeframe=Timeframe(2021, 2030)), D(2025, 3, 1))
-    with pytest.raises(Article6Error) as info:
-        t.transfer(block(), D(2031, 1, 5), "MNG", "JPN")
-    assert info.value.code == "OUTSIDE_AUTHORIZED_TIMEFRAME"
-
-
-def test_authorization_without_date_fails_closed() -> None:
-    """Refuses a first transfer under an authorization that has no date."""
-    t = issued().authorize(ndc_auth(date=None), D(2025, 3, 1))
-    with pytest.raises(Article6Error) as info:
-        t.transfer(block(), D(2025, 6, 10), "MNG", "JPN")
-    assert info.value.code == "MISSING_AUTHORIZATION_DATE"
-
-
-def test_quantity_above_the_authorized_quantity_is_refused() -> None:
-    """Refuses first transferring more than the authorized quantity."""
-    t = issued().authorize(ndc_auth(authorized_quantity=600), D(2025, 3, 1))
-    t = t.transfer(block(1, 600), D(2025, 6, 10), "MNG", "JPN")
-    with pytest.raises(Article6Error) as info:
-        t.transfer(block(601, 601), D(2025, 6, 11), "MNG", "JPN")
-    assert info.value.code == "AUTHORIZED_QUANTITY_EXCEEDED"
-
-
-def test_oimp_authorization_without_first_transfer_definition_fails_closed() -> None:
-    """Refuses an OIMP authorization that states no first-transfer definition."""
-    with pytest.raises(Article6Error) as info:
-        oimp_auth(first_transfer_definition=None)
-    assert info.value.code == "MISSING_FIRST_TRANSFER_DEFINITION"
-
-
-def test_versions_must_follow_in_order() -> None:
-    """Refuses version 3 after version 1 of an authorization."""
-    book = AuthorizationBook().add(ndc_auth())
-    with pytest.raises(Article6Error) as info:
-        book.add(ndc_auth(version=3))
-    assert info.value.code == "AUTHORIZATION_VERSION"
-
-
-def test_a_revoking_version_spares_itmos_already_first_transferred() -> None:
-    """Applies a revocation only to ITMOs not yet first transferred (§8.4)."""
-    t = issued().authorize(ndc_auth(), D(2025, 3, 1))
-    t = t.transfer(block(1, 400), D(2025, 6, 10), "MNG", "JPN")
-    t = t.authorize(ndc_auth(version=2, revoked=True), D(2025, 7, 1))
-    with pytest.raises(Article6Error) as info:
-        t.transfer(block(401, 1000), D(2025, 8, 1), "MNG", "JPN")
-    assert info.value.code == "NOT_AUTHORIZED"
-    used = t.retire(block(1, 400), D(2026, 3, 1), "JPN")
-    assert used.actions[-1].type is ActionType.USE
-    assert used.actions[-1].authorization_version == 1
+    (block,) = reg.holdings("GOJ")
+    assert (block.cover, block.first_transfer and block.first_transfer.kind) == (
+        Cover("MN-NDC", 1),
+        FirstTransferKind.TO_ANOTHER_PARTY,
+    )
+    assert reg.state.covered == {"MN-NDC": 100}
 
 
 def test_issuance_into_japan_is_the_first_transfer_by_default() -> None:
     """Treats issuing authorized credits into Japan's registry as their first transfer (§9.6)."""
-    jp = block(registry="JPN01", party="JPN")
-    t = ItmoTracker().authorize(ndc_auth(), D(2025, 3, 1)).issue(jp, D(2025, 6, 1))
-    assert codes(t) == [
-        ("MNG", "Authorization", "Authorization"),
-        ("MNG", "First transfer", "First transfer to another Party"),
-        ("JPN", "Acquisition", None),
-    ]
-    assert t.actions[2].block.first.render() == "CA0099-JPN01-MNG-1-2024"
+    reg = world()
+    issue(reg, "JPN")
+    assert (
+        rows(reg)
+        == [
+            ("MNG", "Authorization", "Authorization", 500),
+            ("MNG", "First transfer", "First transfer to another Party", 500),
+            ("JPN", "Acquisition", None, 500),
+        ]
+        * 2
+    )
+    entry = list(reg.entries())[-1]
+    assert (
+        entry.rules.first_transfer_trigger is FirstTransferTrigger.ON_ISSUANCE_TO_ACQUIRING_REGISTRY
+    )
 
 
 def test_registry_transfer_trigger_leaves_issuance_alone() -> None:
-    """With ON_REGISTRY_TRANSFER, issuance into Japan's registry is no first transfer."""
-    approach = CooperativeApproach(
-        "CA0099", first_transfer_trigger=FirstTransferTrigger.ON_REGISTRY_TRANSFER
+    """With ON_REGISTRY_TRANSFER, credits issued into Japan's registry are not ITMOs."""
+    rulesets = DEFAULT_RULESETS.with_ruleset(
+        Ruleset(
+            partner="MNG",
+            version="2025",
+            first_transfer_trigger=FirstTransferTrigger.ON_REGISTRY_TRANSFER,
+        )
     )
-    jp = block(registry="JPN01", party="JPN")
-    t = ItmoTracker(approach=approach).authorize(ndc_auth(), D(2025, 3, 1)).issue(jp, D(2025, 6, 1))
-    assert codes(t) == [("MNG", "Authorization", "Authorization")]
-    with pytest.raises(Article6Error) as info:
-        t.retire(jp, D(2026, 3, 1), "JPN")
-    assert info.value.code == "NOT_FIRST_TRANSFERRED"
+    reg = world(rulesets=rulesets)
+    issue(reg, "JPN")
+    assert rows(reg) == []
+    assert {b.cover for b in reg.holdings("GOJ")} == {None}
+    retire = {"type": "retire", "from": "PP-A", "quantity": 10}
+    assert code_of(reg, retire, "pp-a") == "NOT_AUTHORIZED"
+    entry = list(reg.entries())[-1]
+    assert entry.rules.first_transfer_trigger is FirstTransferTrigger.ON_REGISTRY_TRANSFER
+
+
+def test_a_later_authorization_first_transfers_credits_already_in_japan() -> None:
+    """First transfers credits issued into Japan's registry before the host authorized them."""
+    reg = world(authorize=False)
+    issue(reg, "JPN")
+    assert rows(reg) == []
+    receipt = reg.submit(MN_NDC, "mng-admin").to_json()
+    assert [(c["account"], c["first"], c["last"]) for c in receipt["changes"]] == [
+        ("GOJ", 1, 500),
+        ("PP-A", 501, 1000),
+    ]
+    assert [r[:3] for r in rows(reg)] == [
+        ("MNG", "Authorization", "Authorization"),
+        ("MNG", "First transfer", "First transfer to another Party"),
+        ("JPN", "Acquisition", None),
+    ] * 2
 
 
 def test_oimp_use_or_cancellation_first_transfers_at_cancellation() -> None:
-    """Records no internal transfer; a CORSIA cancellation is the first transfer (scenario 11)."""
-    b = block(1, 500, vintage=2025)
-    t = ItmoTracker().issue(b, D(2026, 1, 5)).authorize(oimp_auth(), D(2026, 1, 10))
-    before = t.actions
-    t = t.transfer(b, D(2026, 5, 1), "MNG", "MNG")
-    assert t.actions == before
-    assert not t.is_first_transferred(b)
-    t = t.cancel(b, D(2027, 5, 1), "MNG", purpose="CORSIA", entity="airline-x")
-    assert t.is_first_transferred(b)
-    row = t.actions[-1]
-    assert (row.type, row.subtype) == (ActionType.FIRST_TRANSFER, ActionSubtype.USE_OR_CANCELLATION)
-    assert (row.purpose, row.using_entity, row.quantity) == ("CORSIA", "airline-x", 500)
-    assert first_transferred_by_year(t.actions, "MNG") == {2027: 500}
-    assert first_transferred_by_year(t.actions, "MNG", Attribution.VINTAGE) == {2025: 500}
+    """First transfers, by a CORSIA cancellation, what the OIMP cap covers (§11.11)."""
+    reg = mongolian()
+    oimp = {
+        **MN_NDC,
+        "authorization": "MN-OIMP",
+        "purposes": ["IMP"],
+        "oimp": "use under CORSIA",
+        "first_transfer_definition": "Use or Cancellation",
+        "authorized_quantity": 500,
+    }
+    reg.submit(oimp, "mng-admin")
+    cancel = {"type": "cancel", "from": "MNG-GOV", "quantity": 600, "purpose": "CORSIA"}
+    receipt = reg.submit(cancel, "mng-admin").to_json()
+    assert [(i["first"], i["last"], i["event"]) for i in receipt["itmos"]] == [
+        (401, 900, "first_transfer")
+    ]  # 500 within the cap; 901-1000 cancelled uncovered
+    (action_authorization, action_ft) = view.actions(reg)
+    assert (action_ft.type.value, action_ft.subtype and action_ft.subtype.value) == (
+        "First transfer",
+        "Use or cancellation",
+    )
+    assert (action_ft.purpose, action_ft.using_party, action_ft.quantity) == ("CORSIA", "MNG", 500)
+    assert action_authorization.type.value == "Authorization"
 
 
 def test_oimp_authorisation_definition_first_transfers_at_authorization() -> None:
     """Records First transfer / Authorization when the definition is Authorisation (§7.3)."""
-    auth = oimp_auth(first_transfer_definition=FirstTransferDefinition.AUTHORISATION)
-    t = ItmoTracker().issue(block(1, 500), D(2026, 1, 5)).authorize(auth, D(2026, 1, 10))
-    assert codes(t)[-1] == ("MNG", "First transfer", "Authorization")
-    assert t.holdings("MNG")[0].quantity == 500
-
-
-def test_double_use_is_refused() -> None:
-    """Refuses retiring units already used (ALREADY_USED)."""
-    t = (
-        issued()
-        .authorize(ndc_auth(), D(2025, 3, 1))
-        .transfer(block(), D(2025, 6, 10), "MNG", "JPN")
+    reg = mongolian()
+    reg.submit(
+        {
+            **MN_NDC,
+            "purposes": ["OP"],
+            "oimp": "voluntary use",
+            "first_transfer_definition": "Authorisation",
+        },
+        "mng-admin",
     )
-    t = t.retire(block(1, 100), D(2026, 3, 1), "JPN")
-    with pytest.raises(Article6Error) as info:
-        t.retire(block(1, 100), D(2026, 3, 2), "JPN")
-    assert info.value.code == "ALREADY_USED"
-
-
-def test_pre_2021_vintage_cannot_be_used_toward_the_ndc() -> None:
-    """Refuses using a 2019 vintage toward Japan's 2021–2030 NDC (VINTAGE_NOT_ELIGIBLE)."""
-    old = block(vintage=2019)
-    t = ItmoTracker().authorize(ndc_auth(), D(2025, 3, 1)).issue(old, D(2025, 4, 1))
-    t = t.transfer(old, D(2025, 6, 10), "MNG", "JPN")
-    with pytest.raises(Article6Error) as info:
-        t.retire(old, D(2026, 3, 1), "JPN")
-    assert info.value.code == "VINTAGE_NOT_ELIGIBLE"
-
-
-def test_replay_stops_at_the_given_date() -> None:
-    """Replays events up to a date, leaving later ones out."""
-    events = [
-        IssueEvent(D(2025, 1, 10), block()),
-        AuthorizeEvent(D(2025, 3, 1), ndc_auth()),
-        TransferEvent(D(2025, 6, 10), block(), "MNG", "JPN"),
+    assert rows(reg) == [
+        ("MNG", "Authorization", "Authorization", 1000),
+        ("MNG", "First transfer", "Authorization", 1000),
     ]
-    assert len(replay(events, until=D(2025, 5, 1)).actions) == 1
-    assert len(replay(events).actions) == 3
-
-
-def test_purposes_label_follows_the_nomenclature() -> None:
-    """Labels purposes with the controlled values of 16(b)."""
-    assert purposes_label({Purpose.NDC}) == "NDC"
-    assert purposes_label({Purpose.NDC, Purpose.OIMP}) == "NDC and OIMP"
-    assert purposes_label({Purpose.IMP, Purpose.OP}) == "OIMP"
-
-
-def test_use_for_an_ndc_year_outside_the_period_is_refused() -> None:
-    """Refuses a use for NDC year 2031 outside Japan's 2021–2030 period."""
-    t = (
-        issued()
-        .authorize(ndc_auth(), D(2025, 3, 1))
-        .transfer(block(), D(2025, 6, 10), "MNG", "JPN")
-    )
-    with pytest.raises(Article6Error) as info:
-        t.retire(block(1, 10), D(2026, 3, 1), "JPN", ndc_year=2031)
-    assert info.value.code == "NDC_YEAR_NOT_IN_PERIOD"
-
-
-def test_units_not_in_the_senders_registry_are_not_held() -> None:
-    """Refuses moving units from a registry that does not hold them (NOT_HELD)."""
-    t = issued()
-    with pytest.raises(Article6Error) as info:
-        t.transfer(block(), D(2025, 6, 10), "JPN", "KOR")
-    assert info.value.code == "NOT_HELD"
-    with pytest.raises(Article6Error) as unknown:
-        t.transfer(("MNG01", SerialRange(900, 1100)), D(2025, 6, 10), "MNG", "JPN")
-    assert unknown.value.code == "NOT_HELD"
-
-
-def test_issuing_known_serials_again_collides() -> None:
-    """Refuses issuing serials already known (SERIAL_COLLISION)."""
-    with pytest.raises(Article6Error) as info:
-        issued().issue(block(500, 1500), D(2025, 2, 1))
-    assert info.value.code == "SERIAL_COLLISION"
-
-
-def test_authorization_of_another_approach_is_refused() -> None:
-    """Refuses an authorization for another cooperative approach (WRONG_APPROACH)."""
-    with pytest.raises(Article6Error) as info:
-        issued().authorize(ndc_auth(cooperative_approach="CA0001"), D(2025, 3, 1))
-    assert info.value.code == "WRONG_APPROACH"
-
-
-def test_unknown_authorization_is_named() -> None:
-    """Answers NO_SUCH_AUTHORIZATION for an unknown ID or version."""
-    with pytest.raises(Article6Error) as info:
-        AuthorizationBook().latest("X-1")
-    assert info.value.code == "NO_SUCH_AUTHORIZATION"
-    with pytest.raises(Article6Error) as version:
-        AuthorizationBook().add(ndc_auth()).version("MNG-JCM-2024-001", 2)
-    assert version.value.code == "NO_SUCH_AUTHORIZATION"
-
-
-def test_first_transfer_before_the_authorization_date_is_refused() -> None:
-    """Refuses a first transfer dated before the authorization's own date (C05)."""
-    t = issued().authorize(ndc_auth(date=D(2025, 7, 1)), D(2025, 3, 1))
-    with pytest.raises(Article6Error) as info:
-        t.transfer(block(), D(2025, 6, 10), "MNG", "JPN")
-    assert info.value.code == "NOT_AUTHORIZED"
-    assert "precedes the date" in info.value.message
 
 
 def test_later_international_transfer_is_transfer_and_acquisition() -> None:
-    """Records Transfer (JPN) and Acquisition (KOR) when first-transferred ITMOs move on (§7.3)."""
-    t = (
-        issued()
-        .authorize(ndc_auth(), D(2025, 3, 1))
-        .transfer(block(), D(2025, 6, 10), "MNG", "JPN")
+    """Records Transfer (JPN) and Acquisition (MNG) when first-transferred ITMOs move on (§7.3)."""
+    reg = world()
+    issue(reg, "JPN")
+    reg.submit({"type": "transfer", "from": "GOJ", "to": "MNG-GOV", "quantity": 50}, "jcma")
+    assert rows(reg)[-2:] == [
+        ("JPN", "Transfer", None, 50),
+        ("MNG", "Acquisition", None, 50),
+    ]
+    transfer, acquisition = view.actions(reg)[-2:]
+    assert (transfer.acquiring_party, acquisition.transferring_party) == ("MNG", "JPN")
+
+
+def test_host_use_of_its_own_credits_is_a_cancellation_row() -> None:
+    """Records the host's own use as Cancellation / Other cancellations, after its coverage."""
+    reg = mongolian()
+    reg.submit(MN_NDC, "mng-admin")
+    reg.submit({"type": "retire", "from": "MNG-GOV", "quantity": 30}, "mng-admin")
+    assert rows(reg) == [
+        ("MNG", "Authorization", "Authorization", 30),
+        ("MNG", "Cancellation", "Other cancellations", 30),
+    ]
+    assert reg.state.covered == {"MN-NDC": 30}
+
+
+def test_a_revocation_spares_itmos_already_first_transferred() -> None:
+    """Stops new first transfers; credits first transferred under version 1 keep it (§8.4)."""
+    reg = mongolian()
+    reg.submit(MN_NDC, "mng-admin")
+    reg.submit(JP_NDC, "jcma")
+    reg.submit({**OUT, "quantity": 100}, "mng-admin")
+    reg.submit({**MN_NDC, "version": 2, "revoked": True}, "mng-admin")
+    assert code_of(reg, {**OUT, "quantity": 1}, "mng-admin") == "NOT_AUTHORIZED"
+    retired = reg.submit({"type": "retire", "from": "GOJ", "quantity": 100}, "jcma").to_json()
+    assert {i["cover"]["version"] for i in retired["itmos"]} == {1}
+    assert retired["approval"] == {"authorization": "JP-NDC", "version": 1}
+    assert rows(reg)[-1] == ("JPN", "Use", None, 100)
+
+
+def test_a_pre_2021_vintage_and_a_year_outside_every_period_are_refused() -> None:
+    """Refuses VINTAGE_NOT_ELIGIBLE for vintage 2019, NDC_YEAR_NOT_IN_PERIOD for 2040."""
+    period = {"start": "2019-01-01", "end": "2019-12-31"}
+    old = world(period=period, quantities={"2019": 100})
+    old.submit({"type": "issue", "project": "MN010", "period": period, "party": "JPN"}, "jcma")
+    assert code_of(old, {"type": "retire", "from": "PP-A", "quantity": 5}, "pp-a") == (
+        "VINTAGE_NOT_ELIGIBLE"
     )
-    t = t.transfer(block(1, 100), D(2025, 9, 1), "JPN", "KOR")
-    assert codes(t)[-2:] == [("JPN", "Transfer", None), ("KOR", "Acquisition", None)]
-    assert t.actions[-2].acquiring_party == "KOR"
-    assert t.first_transferred_quantity("MNG-JCM-2024-001") == 1000
-    assert [h.quantity for h in t.holdings("KOR")] == [100]
-
-
-def test_oimp_units_stay_home_until_used_or_cancelled() -> None:
-    """Refuses moving OIMP units abroad before their use-or-cancellation first transfer."""
-    b = block(1, 500, vintage=2025)
-    t = ItmoTracker().issue(b, D(2026, 1, 5)).authorize(oimp_auth(), D(2026, 1, 10))
-    with pytest.raises(Article6Error) as info:
-        t.transfer(b, D(2026, 5, 1), "MNG", "JPN")
-    assert info.value.code == "NOT_FIRST_TRANSFERRED"
-
-
-def test_host_use_of_its_own_authorized_units_is_a_cancellation() -> None:
-    """Records the host's own use of authorized units as Cancellation / Other cancellations."""
-    t = issued().authorize(ndc_auth(), D(2025, 3, 1)).retire(block(1, 10), D(2025, 4, 1), "MNG")
-    assert codes(t)[-1] == ("MNG", "Cancellation", "Other cancellations")
-    assert [h.quantity for h in t.holdings("MNG")] == [990]
+    reg = world()
+    issue(reg, "JPN")
+    late = {"type": "retire", "from": "PP-A", "quantity": 5, "ndc_year": 2040}
+    assert code_of(reg, late, "pp-a") == "NDC_YEAR_NOT_IN_PERIOD"
+    other = {"type": "retire", "from": "PP-A", "quantity": 5, "ndc_year": 2033}
+    assert code_of(reg, other, "pp-a") == "VINTAGE_NOT_ELIGIBLE"  # 2023 credits, 2031-2035

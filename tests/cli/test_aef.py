@@ -111,15 +111,25 @@ def test_xlsx_without_openpyxl_is_a_clear_error(
     assert not (tmp_path / "x").exists()
 
 
-@pytest.mark.parametrize("year", ["2021", "2100"])
-def test_the_first_and_last_possible_years_are_accepted(
+@pytest.mark.parametrize("year", ["2021", "2035"])
+def test_the_first_and_last_years_of_the_ndc_periods_are_accepted(
     year: str, article6_db: Path, run: Callable[..., Run]
 ) -> None:
-    """Reports 2021 and 2100, the ends of the accepted range, with exit 0."""
+    """Reports 2021 and 2035, the ends of Japan's two NDC periods, with exit 0."""
     args = ("aef", "--party", "JPN", "--year", year, "--submitted-on", "2026-04-10")
     result = run("article6", "--db", article6_db, *args, "--format", "json")
     assert result.status == 0, result.err
     assert result.json()["Table 1 Submission"][0]["Reported year"] == year
+
+
+def test_a_year_of_no_ndc_period_without_entries_is_refused(
+    article6_db: Path, run: Callable[..., Run]
+) -> None:
+    """Refuses 2040 (no NDC period of Japan, no entry that year) with NDC_YEAR_NOT_IN_PERIOD."""
+    args = ("aef", "--party", "JPN", "--year", "2040", "--submitted-on", "2041-04-10")
+    result = run("article6", "--db", article6_db, *args, "--format", "json")
+    assert result.status == 2
+    assert result.json()["error"]["code"] == "NDC_YEAR_NOT_IN_PERIOD"
 
 
 @pytest.mark.parametrize("year", ["1999", "2020", "2101"])

@@ -962,7 +962,7 @@ _projects = st.builds(
     id=_text,
     partner=st.sampled_from(["SAU", "MNG", "PHL"]),
     title=_text,
-    sector=st.text(max_size=10),
+    sector=st.text(st.characters(codec="ascii", categories=("L", "N", "Zs")), max_size=10),
     participants=st.lists(_text, min_size=1, max_size=3, unique=True).map(tuple),
 )
 _versions = st.builds(

@@ -78,7 +78,7 @@ def test_participant_names_bad_field(kwargs: dict[str, Any], field: str) -> None
     ("kwargs", "field", "code"),
     [
         ({"party": "JAPAN"}, "party", "INVALID_VALUE"),
-        ({"account": ""}, "account", "INVALID_VALUE"),
+        ({"account": ""}, "account", "INVALID_IDENTIFIER"),
         ({"share": 50}, "share", "INVALID_VALUE"),
         ({"share": 50.0}, "share", "INVALID_VALUE"),
         ({"share": Decimal("NaN")}, "share", "INVALID_VALUE"),
@@ -156,7 +156,7 @@ _projects = st.builds(
     id=_text,
     partner=_codes,
     title=_text,
-    sector=st.text(max_size=10),
+    sector=st.text(st.characters(codec="ascii", categories=("L", "N", "Zs")), max_size=10),
     participants=st.lists(_text, min_size=1, max_size=4, unique=True).map(tuple),
 )
 

@@ -38,7 +38,7 @@ def test_the_registry_codes_of_the_api_are_found() -> None:
            "VINTAGE_NOT_ELIGIBLE", "NOT_AUTHORIZED", "ALLOCATION_NOT_100", "NO_SUCH_PROJECT",
            "CYCLE_TRANSITION", "IDEMPOTENCY_CONFLICT"}  # fmt: skip
     assert api <= found
-    assert "| `NOT_HELD` | error | `jcm.registry.engine:Registry._pieces` |" in pages()["errors.md"]
+    assert "| `NOT_HELD` | error | `jcm.registry.moves:_pieces` |" in pages()["errors.md"]
 
 
 def test_finds_codes_in_a_small_package(tmp_path: Path) -> None:

@@ -327,7 +327,8 @@ def test_cli_refuses_an_option_of_the_other_format(
     with Registry.open(db) as registry:
         build(registry)
     assert main(["export", "--db", str(db), *args]) == 2
-    assert f"{option} does not apply to {args[0]}" in capsys.readouterr().err
+    assert f"{option}: " in (err := capsys.readouterr().err)
+    assert f"does not apply to the {args[0]} format" in err
 
 
 def test_cli_refuses_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,7 +1,8 @@
 """The registry's ``authorize`` request as a whole Article 6.3 authorization, and its enforcement.
 
-AEF-V2 Table 2 fields (rules.md §8.2 [P2]), versions (§8.4 [M: verify]) and the guards of the first
-international transfer (§4.4 ``first_transfer_out``, §7.3, §7.8 C04).
+AEF-V2 Table 2 fields (docs/rules.md §8.2 [P2]), versions (§8.4 [M: verify]) and the guards of the
+first international transfer (§4.4 ``first_transfer_out``, §7.3, §7.8 C04). Coverage is decided
+when credits are first transferred, so a cap counts what was first transferred under an ID.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from registry_world import Clock, code_of, issue, world
 
+from jcm.core.first_transfer import Cover
 from jcm.errors import JcmError
 from jcm.registry import Registry
 from jcm.registry.requests import (
@@ -62,11 +64,20 @@ def _authorize(reg: Registry, **fields: Any) -> dict[str, Any]:
 
 
 def _refused(reg: Registry, request: dict[str, Any], actor: str = "mng-admin") -> str:
-    """The code of a refused request, checking that the first-transferred totals are unchanged."""
-    before = dict(reg.state.first_transferred)
+    """The code of a refused request, checking that the covered totals are unchanged."""
+    before = dict(reg.state.covered)
     code = code_of(reg, request, actor)
-    assert reg.state.first_transferred == before
+    assert reg.state.covered == before
     return code
+
+
+def _first_transfers(receipt: dict[str, Any]) -> list[list[Any]]:
+    """``[registry, first, last, authorization, version]`` of each piece first transferred."""
+    return [
+        [i["registry"], i["first"], i["last"], i["cover"]["authorization"], i["cover"]["version"]]
+        for i in receipt.get("itmos", ())
+        if i["event"] == "first_transfer"
+    ]
 
 
 # --------------------------------------------------------------------------- request fields
@@ -88,7 +99,14 @@ def test_full_request_parses_every_table_2_field() -> None:
 
 def test_full_request_round_trips_through_its_journal_form() -> None:
     """Gives the same request back from the journal form, which keeps every field given."""
-    request = parse_request({**FULL, "purposes": ["OIMP"], "oimp": "use under CORSIA"})
+    request = parse_request(
+        {
+            **FULL,
+            "purposes": ["OIMP"],
+            "oimp": "use under CORSIA",
+            "first_transfer_definition": "Use or Cancellation",
+        }
+    )
     form = request_json(request)
     assert form["oimp"] == "use under CORSIA"
     assert form["date"] == "2025-05-20"
@@ -138,7 +156,7 @@ def test_authorization_records_every_field() -> None:
     """Records the Table 2 fields on the Authorization, with the date given."""
     reg = _mongolian_credits()
     receipt = _authorize(reg, **{k: v for k, v in FULL.items() if k not in BASE})
-    assert receipt["version"] == 1
+    assert receipt["authorization"]["version"] == 1
     record = reg.state.authorizations["MNG-JCM-2024-001"]
     assert (record.version, record.cooperative_approach) == (1, "CA0042")
     assert record.date == dt.date(2025, 5, 20)
@@ -178,14 +196,14 @@ def test_next_version_by_the_same_party_is_a_change() -> None:
     reg = _mongolian_credits()
     _authorize(reg)
     receipt = _authorize(reg, version=2, vintages=[2023, 2024], sectors=["Energy generation"])
-    assert receipt["version"] == 2
+    assert receipt["authorization"]["version"] == 2
     record = reg.state.authorizations["MNG-JCM-2024-001"]
     assert (record.version, record.vintages) == (2, frozenset({2023, 2024}))
     history = reg.authorization_history("MNG-JCM-2024-001")
     assert [a.version for a in history] == [1, 2]
     assert [a.version for a in reg.authorizations()] == [2]
     assert reg.authorization_history("NO-SUCH-ID") == ()
-    assert reg.state.is_authorized("MNG", "MN010", 2024, "NDC")
+    assert reg.state.authorizations["MNG-JCM-2024-001"].covers_project("MN010", 2024)
     assert reg.verify() == ()
 
 
@@ -225,14 +243,14 @@ def test_change_applies_only_to_credits_not_yet_first_transferred() -> None:
     reg = _mongolian_credits()
     _authorize(reg)
     moved = reg.submit({**OUT, "quantity": 100}, "mng-admin").to_json()
-    assert moved["first_transfer"] == [["MNG01", 401, 500, "MNG-JCM-2024-001", 1]]
+    assert _first_transfers(moved) == [["MNG01", 401, 500, "MNG-JCM-2024-001", 1]]
     _authorize(reg, version=2, authorized_parties=["KOR"])
     assert _refused(reg, {**OUT, "quantity": 10}) == "PARTY_NOT_AUTHORIZED"
     assert reg.balance("GOJ") == 100
-    history = [e.effects for e in reg.store.entries() if e.request["type"] == "transfer"]
-    assert history[-1]["first_transfer"][0][4] == 1
+    assert {b.cover for b in reg.holdings("GOJ")} == {Cover("MNG-JCM-2024-001", 1)}
     inside = reg.submit({"type": "transfer", "from": "GOJ", "to": "B", "quantity": 30}, "jcma")
-    assert "first_transfer" not in inside.to_json()
+    assert "itmos" not in inside.to_json()
+    assert {b.cover for b in reg.holdings("B")} == {Cover("MNG-JCM-2024-001", 1)}
     assert reg.verify() == ()
 
 
@@ -241,7 +259,7 @@ def test_change_that_drops_a_vintage_withdraws_it() -> None:
     reg = _mongolian_credits()
     _authorize(reg, vintages=[2023, 2024])
     _authorize(reg, version=2, vintages=[2024])
-    assert not reg.state.is_authorized("MNG", "MN010", 2023, "NDC")
+    assert not reg.state.authorizations["MNG-JCM-2024-001"].covers_project("MN010", 2023)
     assert _refused(reg, {**OUT, "quantity": 10}) == "NOT_AUTHORIZED"
 
 
@@ -261,7 +279,7 @@ def test_acquiring_party_must_be_listed() -> None:
     _authorize(reg, authorized_parties=["KOR"])
     assert _refused(reg, {**OUT, "quantity": 10}) == "PARTY_NOT_AUTHORIZED"
     _authorize(reg, version=2, authorized_parties=["KOR", "JPN"])
-    assert reg.submit({**OUT, "quantity": 10}, "mng-admin").to_json()["first_transfer"] == [
+    assert _first_transfers(reg.submit({**OUT, "quantity": 10}, "mng-admin").to_json()) == [
         ["MNG01", 491, 500, "MNG-JCM-2024-001", 2]
     ]
 
@@ -288,10 +306,10 @@ def test_cumulative_quantity_may_not_exceed_the_authorized_quantity() -> None:
     _authorize(reg, authorized_quantity=150)
     assert _refused(reg, {**OUT, "quantity": 151}) == "AUTHORIZED_QUANTITY_EXCEEDED"
     reg.submit({**OUT, "quantity": 100}, "mng-admin")
-    assert reg.state.first_transferred == {"MNG-JCM-2024-001": 100}
+    assert reg.state.covered == {"MNG-JCM-2024-001": 100}
     assert _refused(reg, {**OUT, "quantity": 51}) == "AUTHORIZED_QUANTITY_EXCEEDED"
     reg.submit({**OUT, "quantity": 50}, "mng-admin")
-    assert reg.state.first_transferred == {"MNG-JCM-2024-001": 150}
+    assert reg.state.covered == {"MNG-JCM-2024-001": 150}
     assert _refused(reg, {**OUT, "quantity": 1}) == "AUTHORIZED_QUANTITY_EXCEEDED"
     assert reg.balance("GOJ") == 150
 
@@ -304,29 +322,66 @@ def test_quantity_counts_across_versions_of_one_id() -> None:
     _authorize(reg, version=2, authorized_quantity=120)
     assert _refused(reg, {**OUT, "quantity": 21}) == "AUTHORIZED_QUANTITY_EXCEEDED"
     assert reg.submit({**OUT, "quantity": 20}, "mng-admin").ok
-    assert reg.state.first_transferred == {"MNG-JCM-2024-001": 120}
+    assert reg.state.covered == {"MNG-JCM-2024-001": 120}
 
 
-def test_oimp_only_authorization_without_oimp_fails_closed() -> None:
-    """Refuses MISSING_OIMP under an OIMP-only authorization that does not state its OIMP."""
+@pytest.mark.parametrize(
+    ("fields", "code", "field"),
+    [
+        ({"first_transfer_definition": "Issuance"}, "MISSING_OIMP", "$.oimp"),
+        ({"oimp": "use under CORSIA"}, "MISSING_FIRST_TRANSFER_DEFINITION",
+         "$.first_transfer_definition"),
+    ],
+)  # fmt: skip
+def test_oimp_authorization_must_state_its_oimp_and_definition(
+    fields: dict[str, Any], code: str, field: str
+) -> None:
+    """Refuses, at the authorization, an OIMP purpose without its OIMP or first-transfer rule."""
     reg = _mongolian_credits()
-    _authorize(reg, purposes=["OIMP"], first_transfer_definition="Issuance")
-    assert _refused(reg, {**OUT, "quantity": 10}) == "MISSING_OIMP"
+    with pytest.raises(JcmError) as info:
+        _authorize(reg, purposes=["OIMP"], **fields)
+    assert (info.value.code, info.value.field) == (code, field)
+    assert reg.state.authorizations == {}
+
+
+def test_oimp_issuance_definition_first_transfers_the_credits_at_the_authorization() -> None:
+    """First transfers the host's credits of an OIMP authorization defined 'Issuance' by it."""
+    reg = _mongolian_credits()
+    receipt = _authorize(
+        reg, purposes=["OIMP"], first_transfer_definition="Issuance", oimp="use under CORSIA"
+    )
+    assert [
+        (c["first"], c["last"], c["first_transfer"]) for c in receipt["changes"]
+    ] == [(1, 500, "Issuance")]
+    assert reg.state.covered == {"MNG-JCM-2024-001": 500}
+    moved = reg.submit({**OUT, "quantity": 10}, "mng-admin").to_json()
+    assert [i["event"] for i in moved["itmos"]] == ["transfer"]
+
+
+def test_use_or_cancellation_credits_cannot_leave_before_their_use() -> None:
+    """Refuses NOT_FIRST_TRANSFERRED for OIMP credits first transferred only by use."""
+    reg = _mongolian_credits()
     _authorize(
         reg,
-        version=2,
         purposes=["OIMP"],
+        first_transfer_definition="Use or Cancellation",
+        oimp="use under CORSIA",
+    )
+    assert _refused(reg, {**OUT, "quantity": 10}) == "NOT_FIRST_TRANSFERRED"
+
+
+def test_ndc_and_oimp_authorization_first_transfers_by_the_registry_transfer() -> None:
+    """Treats an NDC and OIMP authorization as NDC: first transferred when the credits leave."""
+    reg = _mongolian_credits()
+    _authorize(
+        reg,
+        purposes=["NDC", "OIMP"],
         first_transfer_definition="Issuance",
         oimp="use under CORSIA",
     )
-    assert reg.submit({**OUT, "quantity": 10}, "mng-admin").ok
-
-
-def test_ndc_and_oimp_authorization_needs_no_oimp_text_to_transfer() -> None:
-    """Lets NDC-authorized credits move although the OIMP purpose is not stated."""
-    reg = _mongolian_credits()
-    _authorize(reg, purposes=["NDC", "OIMP"], first_transfer_definition="Issuance")
-    assert reg.submit({**OUT, "quantity": 10}, "mng-admin").ok
+    assert reg.state.covered == {}
+    moved = reg.submit({**OUT, "quantity": 10}, "mng-admin").to_json()
+    assert _first_transfers(moved) == [["MNG01", 491, 500, "MNG-JCM-2024-001", 1]]
 
 
 def test_an_authorization_that_allows_it_is_chosen() -> None:
@@ -335,8 +390,8 @@ def test_an_authorization_that_allows_it_is_chosen() -> None:
     _authorize(reg, authorized_parties=["KOR"])
     _authorize(reg, authorization="MNG-JCM-2024-002")
     moved = reg.submit({**OUT, "quantity": 10}, "mng-admin").to_json()
-    assert moved["first_transfer"] == [["MNG01", 491, 500, "MNG-JCM-2024-002", 1]]
-    assert reg.state.first_transferred == {"MNG-JCM-2024-002": 10}
+    assert _first_transfers(moved) == [["MNG01", 491, 500, "MNG-JCM-2024-002", 1]]
+    assert reg.state.covered == {"MNG-JCM-2024-002": 10}
 
 
 def test_rejection_in_a_batch_changes_nothing() -> None:
@@ -351,7 +406,7 @@ def test_rejection_in_a_batch_changes_nothing() -> None:
         ]
     )
     assert [r.ok for r in results] == [True, False, True]
-    assert reg.state.first_transferred == {"MNG-JCM-2024-001": 50}
+    assert reg.state.covered == {"MNG-JCM-2024-001": 50}
     assert reg.balance("GOJ") == 50
 
 
@@ -365,10 +420,10 @@ def test_replay_reproduces_the_counters_and_versions(tmp_path: Path) -> None:
     reg.submit({**OUT, "quantity": 120}, "mng-admin")
     reg.submit({**BASE, "version": 2, "authorized_quantity": 200}, actor="mng-admin")
     reg.submit({**OUT, "quantity": 80}, "mng-admin")
-    live = (dict(reg.state.first_transferred), reg.state.authorization_versions)
+    live = (dict(reg.state.covered), reg.state.authorization_versions)
     reg.close()
     again = Registry.open(path, clock=Clock(dt.datetime(2025, 7, 1, tzinfo=dt.UTC)))
-    assert again.state.first_transferred == {"MNG-JCM-2024-001": 200} == live[0]
+    assert again.state.covered == {"MNG-JCM-2024-001": 200} == live[0]
     assert again.state.authorization_versions == live[1]
     assert again.verify() == ()
     assert _refused(again, {**OUT, "quantity": 1}) == "AUTHORIZED_QUANTITY_EXCEEDED"
@@ -378,17 +433,17 @@ def test_replay_reproduces_the_counters_and_versions(tmp_path: Path) -> None:
 def _setup_requests() -> list[tuple[dict[str, Any], str]]:
     """The requests of ``_mongolian_credits`` (its journal), to submit to a file registry."""
     reg = _mongolian_credits()
-    return [(dict(e.request), e.actor) for e in reg.store.entries()]
+    return [(dict(e.request), e.actor) for e in reg.entries()]
 
 
 def test_every_new_code_is_reachable_from_json() -> None:
-    """Refuses with each new code when the requests come as JSON mappings (API.md)."""
+    """Refuses with each new code when the requests come as JSON mappings (docs/api.md)."""
     codes = set()
     for fields in (
         {"authorized_parties": ["KOR"]},
         {"timeframe": {"start": "2020-01-01", "end": "2020-12-31"}},
         {"authorized_quantity": 5},
-        {"purposes": ["IMP"], "first_transfer_definition": "Issuance"},
+        {"purposes": ["IMP"], "first_transfer_definition": "Use or Cancellation", "oimp": "x"},
     ):
         reg = _mongolian_credits()
         _authorize(reg, **fields)
@@ -397,5 +452,5 @@ def test_every_new_code_is_reachable_from_json() -> None:
         "PARTY_NOT_AUTHORIZED",
         "OUTSIDE_AUTHORIZED_TIMEFRAME",
         "AUTHORIZED_QUANTITY_EXCEEDED",
-        "MISSING_OIMP",
+        "NOT_FIRST_TRANSFERRED",
     }

@@ -412,17 +412,21 @@ def test_issuance_needs_the_allocation_accounts() -> None:
 
 
 def _rechained(entries: Sequence[Any], changed: dict[int, dict[str, Any]]) -> MemoryStore:
-    """A store whose entries are ``entries`` with some effects replaced, the chain recomputed."""
-    from jcm.registry.journal import GENESIS_HASH, make_entry
+    """A store whose entries are ``entries`` with some effects replaced (as JSON), the chain
+    recomputed: what someone who can write the file and knows the format could forge."""
+    from jcm.registry.journal import GENESIS_HASH, decode_effects, effects_json, seal
+    from jcm.registry.kinds import KINDS
 
     store = MemoryStore()
     store.set_meta("operator", "operator")
     prev, out = GENESIS_HASH, []
     for e in entries:
-        effects = changed.get(e.seq, e.effects)
-        entry = make_entry(
-            seq=e.seq, at=e.at, actor=e.actor, request=e.request, effects=effects, fee=e.fee,
-            idempotency_key=e.idempotency_key, prev_hash=prev,
+        kind = KINDS[e.type]
+        data = changed.get(e.seq, effects_json(kind, e.effects))
+        entry = seal(
+            seq=e.seq, at=e.at, actor=e.actor, kind=kind, request=e.request,
+            effects=decode_effects(kind, data), prev_hash=prev, rules=e.rules, fee=e.fee,
+            idempotency_key=e.idempotency_key,
         )  # fmt: skip
         out.append(entry)
         prev = entry.hash
@@ -435,7 +439,7 @@ def test_verify_finds_forged_effects_behind_a_sound_chain(reg: Registry) -> None
     reg.submit(transfer("PP-A", "B", quantity=10), "pp-a")
     entries = list(reg.store.entries())
     last = entries[-1]
-    forged = {**last.effects, "serials": [["JPN01", 1, 10]]}  # GOJ's serials, not PP-A's
+    forged = {**last.effects_json(), "serials": [["JPN01", 1, 10]]}  # GOJ's, not PP-A's
     registry = Registry(_rechained(entries, {last.seq: forged}))
     assert [p.code for p in registry.damage] == ["REPLAY_FAILED"]
     assert "REPLAY_FAILED" in {p.code for p in registry.verify()}
@@ -450,7 +454,7 @@ def test_verify_finds_a_forged_debit_of_a_retirement_account(reg: Registry) -> N
     reg.submit(transfer("PP-A", "B", quantity=10), "pp-a")
     entries = list(reg.store.entries())
     last = entries[-1]
-    forged = {**last.effects, "from": "JPN-RET", "serials": [["JPN01", 991, 1000]]}
+    forged = {**last.effects_json(), "from": "JPN-RET", "serials": [["JPN01", 991, 1000]]}
     registry = Registry(_rechained(entries, {last.seq: forged}))
     assert "TERMINAL_DEBITED" in {p.code for p in registry.verify()}
 

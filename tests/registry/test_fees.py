@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from jcm.core.account import AccountKind
+from jcm.core.fees import DEFAULT_FEE_SCHEDULES, FeeSchedule, schedule_at
 from jcm.errors import InvalidValueError
-from jcm.registry.fees import DEFAULT_FEE_SCHEDULES, FeeSchedule, schedule_at
 
 SCHEDULE = DEFAULT_FEE_SCHEDULES[0]
 ISSUED = dt.date(2025, 6, 1)

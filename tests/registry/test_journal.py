@@ -12,20 +12,51 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jcm.errors import InvalidValueError
+from jcm.registry.freeze import FreezeEffects
 from jcm.registry.journal import (
     GENESIS_HASH,
     ChainChecker,
     ChainError,
     Entry,
-    _trusted_entry,
     checked,
+    effects_json,
     entry_from_stored,
     entry_hash,
-    make_entry,
+    seal,
     verify_chain,
     verify_rows,
 )
+from jcm.registry.kinds import KINDS
 from jcm.serialization import canonical_json
+
+FREEZE = KINDS["freeze"]
+
+
+def make_entry(
+    *,
+    seq: Any,
+    at: Any,
+    actor: Any,
+    request: Any,
+    effects: Any = None,
+    fee: Any = 0,
+    idempotency_key: Any = None,
+    prev_hash: Any,
+) -> Entry:
+    """A ``freeze`` entry sealed with these fields (the chain is the same for every kind)."""
+    if isinstance(request, dict):
+        request = {**request, "type": "freeze"}
+    return seal(
+        seq=seq,
+        at=at,
+        actor=actor,
+        kind=FREEZE,
+        request=request,
+        effects=FreezeEffects("A", True) if effects is None else effects,
+        fee=fee,
+        idempotency_key=idempotency_key,
+        prev_hash=prev_hash,
+    )
 
 T0 = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 
@@ -59,9 +90,8 @@ def chains(draw: st.DrawFn, min_size: int = 1, max_size: int = 12) -> list[Entry
             seq=seq,
             at=at,
             actor=draw(st.text(min_size=1, max_size=10)),
-            request={"type": draw(st.sampled_from(["transfer", "retire", "issue"]))}
-            | draw(json_objects),
-            effects=draw(json_objects),
+            request=draw(json_objects),
+            effects=FreezeEffects(draw(st.text(min_size=1, max_size=8)), draw(st.booleans())),
             fee=draw(st.integers(min_value=0, max_value=10**9)),
             idempotency_key=draw(st.none() | st.text(max_size=10)),
             prev_hash=prev,
@@ -80,8 +110,8 @@ def build(n: int, *, step: dt.timedelta = dt.timedelta(seconds=1)) -> list[Entry
             seq=seq,
             at=T0 + step * seq,
             actor=f"holder-{seq % 3}",
-            request={"type": "transfer", "from": "A", "to": "B", "serials": [seq, seq + 9]},
-            effects={"moved": [[seq, seq + 9]]},
+            request={"type": "freeze", "account": f"A{seq}"},
+            effects=FreezeEffects(f"A{seq}", seq % 2 == 1),
             fee=0,
             idempotency_key=None,
             prev_hash=prev,
@@ -126,8 +156,14 @@ def test_body_is_canonical_json_of_all_fields_but_hash() -> None:
         "idempotency_key",
         "prev_hash",
         "request",
+        "rules",
         "seq",
+        "signature",
+        "type",
+        "v",
     ]
+    assert (data["type"], data["v"], data["rules"], data["signature"]) == ("freeze", 2, {}, None)
+    assert data["effects"] == {"account": "A1", "frozen": True}
     assert entry.body == json.dumps(data, sort_keys=True, separators=(",", ":"))
     assert data["at"] == "2026-01-05T09:00:01.000000Z"
     assert data["seq"] == 1
@@ -150,7 +186,6 @@ def test_times_are_stored_in_utc() -> None:
         at=dt.datetime(2026, 1, 5, 18, 0, tzinfo=tokyo),
         actor="jcma",
         request={"type": "freeze"},
-        effects={},
         fee=0,
         idempotency_key="k-1",
         prev_hash=GENESIS_HASH,
@@ -160,21 +195,13 @@ def test_times_are_stored_in_utc() -> None:
     assert '"at":"2026-01-05T09:00:00.000000Z"' in entry.body
 
 
-def test_type_reads_the_request_type() -> None:
-    """Exposes the request's type, or None when the request has none."""
+def test_type_is_the_kind_of_the_entry() -> None:
+    """Records the request's type and reads back the kind's typed effects."""
     entry = build(1)[0]
-    assert entry.type == "transfer"
-    untyped = make_entry(
-        seq=1,
-        at=T0,
-        actor="a",
-        request={},
-        effects={},
-        fee=0,
-        idempotency_key=None,
-        prev_hash=GENESIS_HASH,
-    )
-    assert untyped.type is None
+    again = entry_from_stored(*entry.row())
+    assert (entry.type, again.type) == ("freeze", "freeze")
+    assert again.effects == FreezeEffects("A1", True)
+    assert effects_json(FREEZE, again.effects) == {"account": "A1", "frozen": True}
 
 
 @pytest.mark.parametrize(
@@ -186,7 +213,7 @@ def test_type_reads_the_request_type() -> None:
         ("at", "2026-01-05T09:00:00Z"),
         ("actor", ""),
         ("request", [1, 2]),
-        ("effects", None),
+        ("effects", {"account": "A"}),
         ("fee", -1),
         ("fee", 1.0),
         ("fee", False),
@@ -203,7 +230,7 @@ def test_make_entry_rejects_bad_fields(field: str, value: object) -> None:
         "at": T0,
         "actor": "jcma",
         "request": {"type": "freeze"},
-        "effects": {},
+        "effects": None,
         "fee": 0,
         "idempotency_key": None,
         "prev_hash": GENESIS_HASH,
@@ -223,7 +250,6 @@ def test_later_entry_may_not_point_at_genesis() -> None:
             at=T0,
             actor="a",
             request={},
-            effects={},
             fee=0,
             idempotency_key=None,
             prev_hash=GENESIS_HASH,
@@ -231,31 +257,18 @@ def test_later_entry_may_not_point_at_genesis() -> None:
 
 
 @pytest.mark.parametrize(
-    ("request_", "effects", "field"),
+    "request_",
     [
-        ({"type": "x", "n": float("nan")}, {}, "request"),
-        ({"type": "x"}, {"when": dt.date(2026, 1, 1)}, "request"),
-        ({"type": "x"}, {"by_vintage": {2021: 5000}}, "effects"),
-        ({"type": "x", "deep": [{"ok": {3: 1}}]}, {}, "request"),
-        ({"type": "x"}, {"s": {1, 2}}, "request"),
+        {"type": "freeze", "n": float("nan")},
+        {"type": "freeze", "when": dt.date(2026, 1, 1)},
+        {"type": "freeze", "s": {1, 2}},
     ],
 )
-def test_make_entry_rejects_values_that_are_not_plain_json(
-    request_: dict[str, Any], effects: dict[str, Any], field: str
-) -> None:
-    """Rejects NaN, dates, sets and non-string keys, which would not read back equal."""
+def test_make_entry_rejects_values_that_are_not_plain_json(request_: dict[str, Any]) -> None:
+    """Rejects NaN, dates and sets in the request, which would not read back equal."""
     with pytest.raises(InvalidValueError) as info:
-        make_entry(
-            seq=1,
-            at=T0,
-            actor="a",
-            request=request_,
-            effects=effects,
-            fee=0,
-            idempotency_key=None,
-            prev_hash=GENESIS_HASH,
-        )
-    assert info.value.field == field
+        make_entry(seq=1, at=T0, actor="a", request=request_, prev_hash=GENESIS_HASH)
+    assert (info.value.field, info.value.code) == ("request", "INVALID_ENTRY")
 
 
 @given(chains())
@@ -495,8 +508,7 @@ def test_cyclic_request_is_rejected() -> None:
             seq=1,
             at=T0,
             actor="a",
-            request={"type": "x", "loop": loop},
-            effects={},
+            request={"type": "freeze", "loop": loop},
             fee=0,
             idempotency_key=None,
             prev_hash=GENESIS_HASH,
@@ -521,7 +533,7 @@ def test_body_moved_to_another_row_is_a_row_mismatch() -> None:
 def test_checked_raises_at_the_first_bad_entry() -> None:
     """Stops a replay at the first damaged entry with a ChainError naming it."""
     entries = stored(build(5))
-    entries[3] = retamper(entries[3], body=entries[3].body.replace("transfer", "tranzfer"))
+    entries[3] = retamper(entries[3], body=entries[3].body.replace('"A4"', '"B4"'))
     seen: list[int] = []
     with pytest.raises(ChainError) as info:
         seen.extend(entry.seq for entry in checked(entries))
@@ -563,8 +575,8 @@ def test_tip_with_a_rewritten_last_entry_is_reported() -> None:
         seq=3,
         at=entries[2].at,
         actor="thief",
-        request={"type": "transfer"},
-        effects={},
+        request={"type": "freeze", "account": "X"},
+        effects=FreezeEffects("X", True),
         fee=0,
         idempotency_key=None,
         prev_hash=entries[1].hash,
@@ -579,39 +591,33 @@ def test_tip_with_a_rewritten_last_entry_is_reported() -> None:
 
 
 @given(chains())
-def test_trusted_entries_equal_make_entry(entries: list[Entry]) -> None:
-    """Writes the very body and hash of make_entry on the engine's path (fewer checks)."""
+def test_sealing_with_the_effects_json_given_equals_sealing_without(entries: list[Entry]) -> None:
+    """Writes the same body and hash when the engine hands over the effects' JSON it has."""
     for entry in entries:
-        again = _trusted_entry(
+        again = seal(
             seq=entry.seq,
             at=entry.at.astimezone(dt.timezone(dt.timedelta(hours=9))),
             actor=entry.actor,
+            kind=FREEZE,
             request=entry.request,
             effects=entry.effects,
+            prev_hash=entry.prev_hash,
             fee=entry.fee,
             idempotency_key=entry.idempotency_key,
-            prev_hash=entry.prev_hash,
+            effects_data=effects_json(FREEZE, entry.effects),
         )
         assert again == entry
 
 
-@pytest.mark.parametrize(
-    ("field", "value"),
-    [("fee", 2.5), ("fee", -1), ("fee", True), ("effects", {"x": float("nan")})],
-)
-def test_trusted_entries_refuse_a_bad_fee_or_non_json(field: str, value: object) -> None:
-    """Refuses a fee that is not an integer >= 0 and values that are not plain JSON."""
-    fields: dict[str, Any] = {
-        "seq": 1,
-        "at": T0,
-        "actor": "a",
-        "request": {"type": "transfer"},
-        "effects": {},
-        "fee": 0,
-        "idempotency_key": None,
-        "prev_hash": GENESIS_HASH,
-    }
-    fields[field] = value
-    with pytest.raises(InvalidValueError) as info:
-        _trusted_entry(**fields)
-    assert info.value.code == "INVALID_ENTRY"
+def test_a_format_1_body_is_read_with_its_raw_effects() -> None:
+    """Reads a body of the first format (no rules, type, signature, v) as version 1."""
+    data = {
+        "actor": "jcma", "at": "2026-01-05T09:00:00.000000Z", "effects": {"account": "A"},
+        "fee": 0, "idempotency_key": None, "prev_hash": GENESIS_HASH,
+        "request": {"type": "freeze", "account": "A"}, "seq": 1,
+    }  # fmt: skip
+    body = canonical_json(data)
+    entry = entry_from_stored(1, body, GENESIS_HASH, entry_hash(GENESIS_HASH, body))
+    assert entry.defect is None
+    assert (entry.version, entry.type, entry.effects) == (1, "freeze", {"account": "A"})
+    assert verify_chain([entry]) == ()

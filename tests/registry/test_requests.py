@@ -1,4 +1,4 @@
-"""Tests of the request classes: every type round-trips through the one converter (API.md)."""
+"""Tests of the request classes: every type round-trips through the one converter (docs/api.md)."""
 
 from __future__ import annotations
 
@@ -11,19 +11,22 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jcm.core.account import AccountKind
+from jcm.core.authorization import FirstTransferDefinition, Purpose, Timeframe
+from jcm.core.ndc import NdcPeriod
 from jcm.core.party import Role
 from jcm.core.period import CreditingPeriod, MonitoringPeriod
 from jcm.core.project import AllocationShare
 from jcm.errors import InvalidInputError
 from jcm.registry import requests as rq
-from jcm.registry.authorization import Timeframe
 from jcm.serialization import converter, structure, unstructure
 
 PERIOD = MonitoringPeriod(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 AT = dt.datetime(2016, 3, 1, 9, 30, tzinfo=dt.UTC)
 
 SAMPLES: dict[str, Any] = {
-    "add_party": rq.AddPartyRequest("JPN", "JPN01", "jcma", ndc_period=(2021, 2030)),
+    "add_party": rq.AddPartyRequest(
+        "JPN", "JPN01", "jcma", ndc_periods=(NdcPeriod(2021, 2030), NdcPeriod(2031, 2035))
+    ),
     "add_principal": rq.AddPrincipalRequest("pp-a", Role.PROJECT_PARTICIPANT, "JPN"),
     "open_account": rq.OpenAccountRequest("B", "JPN", AccountKind.ENTITY_HOLDING, "b"),
     "submit_pin": rq.SubmitPinRequest("MN010", "MNG", "Solar", "energy", ("pp-a", "pp-b")),
@@ -68,8 +71,9 @@ SAMPLES: dict[str, Any] = {
         "MNG",
         "MN010",
         (2023, 2024),
-        ("NDC", "OIMP"),
-        first_transfer_definition="Issuance",
+        (Purpose.NDC, Purpose.OIMP),
+        first_transfer_definition=FirstTransferDefinition.ISSUANCE,
+        oimp="use under CORSIA",
         authorized_quantity=1000,
         timeframe=Timeframe(dt.date(2021, 1, 1), dt.date(2030, 12, 31)),
     ),
@@ -91,9 +95,9 @@ def test_every_request_type_has_a_sample() -> None:
 def test_round_trip_through_the_converter(tag: str) -> None:
     """Gives the same request back from its JSON, with its type tag."""
     request = SAMPLES[tag]
-    data = unstructure(request, rq.Request)
+    data = unstructure(request, rq.AnyRequest)
     assert data["type"] == tag
-    assert structure(data, rq.Request) == request  # type: ignore[arg-type]
+    assert structure(data, rq.AnyRequest) == request
 
 
 @pytest.mark.parametrize("tag", list(SAMPLES))
@@ -113,14 +117,14 @@ def test_journal_form_round_trips(tag: str) -> None:
 
 def test_from_is_the_json_key_of_source() -> None:
     """Writes and reads the debited account under the JSON key 'from' (API.md)."""
-    data = unstructure(SAMPLES["transfer"], rq.Request)
+    data = unstructure(SAMPLES["transfer"], rq.AnyRequest)
     assert data["from"] == "A"
     assert "source" not in data
 
 
 def test_decided_quantities_are_keyed_by_year_strings() -> None:
     """Writes quantities_by_vintage as {"2023": 1000} and reads it back."""
-    data = unstructure(SAMPLES["decide_issuance"], rq.Request)
+    data = unstructure(SAMPLES["decide_issuance"], rq.AnyRequest)
     assert data["quantities_by_vintage"] == {"2023": 1000}
 
 
@@ -139,7 +143,7 @@ _OPEN = {"account": "B", "party": "JPN", "holder": "b"}
         ({"type": "transfer", "from": "A", "to": "B", "quantity": 0}, {"$.quantity"}),
         ({"type": "retire", "from": "A", "quantity": 1, "ndc_year": 30}, {"$.ndc_year"}),
         ({"type": "open_account", **_OPEN, "kind": "gold"}, {"$.kind"}),
-        ({"type": "authorize", **_AUTHORIZE, "purposes": ["NDCs"]}, {"$.purposes"}),
+        ({"type": "authorize", **_AUTHORIZE, "purposes": ["NDCs"]}, {"$.purposes[0]"}),
         ({"type": "decide_issuance", "project": "P", "period": _PERIOD_JSON,
           "quantities_by_vintage": {"2023": 100.5}}, {"$.quantities_by_vintage.2023"}),
         ({"type": "cancel", "from": "A", "quantity": 1}, {"$.purpose"}),
@@ -155,7 +159,7 @@ def test_bad_requests_name_their_fields(data: dict[str, Any], paths: set[str]) -
 
 def test_a_non_integer_issuance_quantity_is_named_as_such() -> None:
     """Uses the code NON_INTEGER_QUANTITY for Q = 100.5 (rules.md §9.1)."""
-    data = unstructure(SAMPLES["decide_issuance"], rq.Request)
+    data = unstructure(SAMPLES["decide_issuance"], rq.AnyRequest)
     data["quantities_by_vintage"] = {"2023": 100.5}
     with pytest.raises(InvalidInputError) as info:
         rq.parse_request(data)
@@ -194,20 +198,6 @@ def test_fast_journal_form_equals_the_converters(request: Any) -> None:
         if v is not None and k not in ("actor", "idempotency_key", "at")
     }
     assert rq.request_json(request) == expected
-
-
-@pytest.mark.parametrize("tag", list(SAMPLES))
-def test_journal_forms_decode_without_the_converter(tag: str) -> None:
-    """Decodes every journal form to the request the converter gives (replay's decoder)."""
-    journal = rq.request_json(SAMPLES[tag])
-    assert rq.decode_journal_form(journal) == rq.parse_request(journal)
-
-
-def test_a_bad_journal_form_is_reported_by_the_converter() -> None:
-    """Falls back to the converter, which names the bad field, for a form it cannot decode."""
-    with pytest.raises(InvalidInputError) as info:
-        rq.decode_journal_form({"type": "freeze", "account": "B", "extra": 1})
-    assert info.value.errors[0].path == "$.extra"
 
 
 _json_values = (
@@ -251,7 +241,7 @@ def _outcome(parse: Any, data: dict[str, Any]) -> Any:
 def test_fast_move_parsing_equals_the_converters(data: dict[str, Any]) -> None:
     """Accepts and rejects move JSON exactly as the converter does (same request, same errors)."""
     fast = _outcome(rq.parse_request, data)
-    assert fast == _outcome(lambda d: structure(d, rq.Request), data)  # type: ignore[arg-type]
+    assert fast == _outcome(lambda d: structure(d, rq.AnyRequest), data)
     if fast[0] == "ok":
         assert fast[1].at is None
-        assert rq.request_json(fast[1]) == rq.request_json(structure(data, rq.Request))  # type: ignore[arg-type]
+        assert rq.request_json(fast[1]) == rq.request_json(structure(data, rq.AnyRequest))

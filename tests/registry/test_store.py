@@ -11,7 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jcm.registry.journal import GENESIS_HASH, Entry, entry_from_stored, make_entry, verify_rows
+from jcm.registry.freeze import FreezeEffects
+from jcm.registry.journal import GENESIS_HASH, Entry, entry_from_stored, seal, verify_rows
+from jcm.registry.kinds import KINDS
 from jcm.registry.store import (
     SCHEMA_VERSION,
     MemoryStore,
@@ -28,12 +30,13 @@ def build(n: int, start: int = 1, prev: str = GENESIS_HASH) -> list[Entry]:
     """``n`` sound entries numbered from ``start`` continuing from ``prev``."""
     entries: list[Entry] = []
     for seq in range(start, start + n):
-        entry = make_entry(
+        entry = seal(
             seq=seq,
             at=T0 + dt.timedelta(seconds=seq),
             actor="holder",
-            request={"type": "transfer", "from": "A", "to": "B", "quantity": seq},
-            effects={"moved": [[seq, seq]]},
+            kind=KINDS["freeze"],
+            request={"type": "freeze", "account": f"A{seq}"},
+            effects=FreezeEffects(f"A{seq}", seq % 2 == 0),
             fee=seq % 2,
             idempotency_key=f"k{seq}" if seq % 3 == 0 else None,
             prev_hash=prev,
@@ -125,12 +128,13 @@ def test_append_rejects_a_broken_link_anywhere_in_a_batch(store: Store) -> None:
     """Refuses a batch whose third entry does not point at the second; writes none of it."""
     entries = build(5)
     stranger = [
-        make_entry(
+        seal(
             seq=3,
             at=T0,
             actor="x",
-            request={},
-            effects={},
+            kind=KINDS["freeze"],
+            request={"type": "freeze", "account": "X"},
+            effects=FreezeEffects("X", True),
             fee=0,
             idempotency_key=None,
             prev_hash="f" * 64,

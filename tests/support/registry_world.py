@@ -1,4 +1,4 @@
-"""A small registry world shared by the registry tests (rules.md §11 scenarios start from it).
+"""A small registry world shared by the registry tests (docs/rules.md §11 scenarios start from it).
 
 Japan's registry ``JPN01`` (administrator ``jcma``) and Mongolia's ``MNG01`` (``mng-admin``), a
 Joint Committee for Mongolia, a third-party entity, principals and accounts, and a registered
@@ -45,6 +45,7 @@ def world(
     period: dict[str, str] = PERIOD,
     authorize: bool = True,
     rulesets: Rulesets = DEFAULT_RULESETS,
+    crediting_end: str = "2030-12-31",
 ) -> Registry:
     """A registry with both Parties, principals, accounts and a decided issuance of ``project``."""
     reg = Registry(clock=Clock(), rulesets=rulesets)
@@ -73,6 +74,7 @@ def world(
         ("D", "JPN", "entity_holding", "d"),
         ("MNG-GOV", "MNG", "government_holding", "mng-admin"),
         ("MNG-RET", "MNG", "retirement", "mng-admin"),
+        ("MNG-CAN", "MNG", "cancellation", "mng-admin"),
     ]
     for account, party, kind, holder in accounts:
         admin = "jcma" if party == "JPN" else "mng-admin"
@@ -80,7 +82,7 @@ def world(
             req("open_account", admin, account=account, party=party, kind=kind, holder=holder)
         )
     shares = [{"party": p, "account": a, "share": s} for p, a, s in allocation]
-    crediting = {"start": period["start"], "end": "2030-12-31"}
+    crediting = {"start": period["start"], "end": crediting_end}
     steps += [
         req("submit_pin", "pp-a", project=project, partner="MNG", title="Solar", sector="energy",
           participants=["pp-a"]),
