@@ -1,4 +1,7 @@
-"""The registry engine: the only writer of a registry (docs/architecture.md, "The one engine").
+"""The registry engine: the only writer of a registry.
+
+It holds the registries of several Parties (docs/architecture.md, "One engine, several
+registries").
 
 Design
 ------

@@ -4,7 +4,7 @@ Each request type is one unit of its own module (its request class, its effects 
 decision and its application; see :mod:`jcm.registry.kind`); the classes derive from
 :class:`RequestBase`. The validators here use the rules of :mod:`jcm.core.validators`, the same
 functions the domain values and the fold use, so a value the decision accepts is one the
-application accepts (docs/architecture.md, "One truth").
+application accepts (docs/api.md, "One truth").
 """
 
 from __future__ import annotations

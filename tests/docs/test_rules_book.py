@@ -237,7 +237,7 @@ def test_the_tree_cites_only_documents_it_ships() -> None:
 
 def test_the_old_name_pattern_tells_old_from_new_citations() -> None:
     """Matches bare and shared/ citations, never docs/ paths or relative Markdown links."""
-    old = ["(rules.md §4.5)", "API.md, \"One truth\"", "``shared/reference/rules.md``",
+    old = ["(rules.md §4.5)", "API.md, \"One truth\"", "``shared" + "/reference/rules.md``",
            "methodologies.md §7.2", "peers.md §1.3", "moej-jcm-overview-2025.txt"]  # fmt: skip
     new = ["docs/rules.md §4.5", "docs/api.md", "[the rules](rules.md#45-invariants)",
            "docs/methodologies.md", "../methodologies.md#glossary"]  # fmt: skip

@@ -350,9 +350,9 @@ def test_oimp_issuance_definition_first_transfers_the_credits_at_the_authorizati
     receipt = _authorize(
         reg, purposes=["OIMP"], first_transfer_definition="Issuance", oimp="use under CORSIA"
     )
-    assert [
-        (c["first"], c["last"], c["first_transfer"]) for c in receipt["changes"]
-    ] == [(1, 500, "Issuance")]
+    assert [(c["first"], c["last"], c["first_transfer"]) for c in receipt["changes"]] == [
+        (1, 500, "Issuance")
+    ]
     assert reg.state.covered == {"MNG-JCM-2024-001": 500}
     moved = reg.submit({**OUT, "quantity": 10}, "mng-admin").to_json()
     assert [i["event"] for i in moved["itmos"]] == ["transfer"]

@@ -58,6 +58,7 @@ def make_entry(
         prev_hash=prev_hash,
     )
 
+
 T0 = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 
 json_scalars = (
