@@ -63,15 +63,15 @@ from jcm.registry.audit import (
     check_invariants,
     compare_states,
     history,
-    terminal_debit,
 )
 from jcm.registry.certificate import Certificate
 from jcm.registry.fold import apply_entry
-from jcm.registry.journal import ChainChecker, Entry, entry_from_stored, seal, verify_rows
+from jcm.registry.journal import Entry, seal, verify_rows
 from jcm.registry.kind import Context
 from jcm.registry.kinds import KINDS
 from jcm.registry.permissions import require_principal, require_role
 from jcm.registry.receipt import Receipt, Rejection
+from jcm.registry.replay import replay_rows
 from jcm.registry.requests import parse_request, request_json
 from jcm.registry.state import LedgerError, PartyRecord, State
 from jcm.serialization import canonical_json
@@ -315,9 +315,9 @@ class Registry(RegistryView):
     # ------------------------------------------------------------------ loading and replay
 
     def _load(self) -> None:
-        state, damage = replay(self._store.entries(), self._state.operator, stop_at_damage=True)
+        state = State(self._state.operator)
+        self._damage = replay_rows(self._store.rows(), state, stop_at_damage=True)
         self._state = state
-        self._damage = damage
 
     def entries(self, after: int = 0) -> Iterator[Entry]:
         """The journal's entries with ``seq > after``, in order, with their typed effects.
@@ -559,9 +559,8 @@ class Registry(RegistryView):
             rows = list(self._store.rows())
         except JcmError as exc:
             return (Problem(exc.code, f"the journal cannot be read: {exc}", field="journal"),)
-        problems = list(verify_rows(rows))
-        replayed, damage = _replay_rows(rows, state.operator)
-        problems.extend(p for p in damage if p not in problems)
+        replayed = State(state.operator)
+        problems = list(replay_rows(rows, replayed, stop_at_damage=False))
         problems.extend(check_invariants(replayed))
         if not self._damage:
             problems.extend(compare_states(state, replayed))
@@ -579,13 +578,8 @@ class Registry(RegistryView):
         elif when.utcoffset() is None:
             raise InvalidValueError("when", when, "must be timezone-aware")
 
-        def upto() -> Iterator[Entry]:
-            for entry in self._store.entries():
-                if entry.at > when:
-                    return
-                yield entry
-
-        state, _ = replay(upto(), self._state.operator, stop_at_damage=True)
+        state = State(self._state.operator)
+        replay_rows(self._store.rows(), state, stop_at_damage=True, until=lambda _s, at: at > when)
         return RegistryView(state)
 
     def as_of_entry(self, seq: int) -> RegistryView:
@@ -593,13 +587,10 @@ class Registry(RegistryView):
         if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
             raise InvalidValueError("seq", seq, "must be an entry number >= 0")
 
-        def upto() -> Iterator[Entry]:
-            for entry in self._store.entries():
-                if entry.seq > seq:
-                    return
-                yield entry
-
-        state, _ = replay(upto(), self._state.operator, stop_at_damage=True)
+        state = State(self._state.operator)
+        replay_rows(
+            self._store.rows(), state, stop_at_damage=True, until=lambda number, _at: number > seq
+        )
         return RegistryView(state)
 
     def history(self, subject: str | int) -> tuple[HistoryRecord, ...]:
@@ -650,54 +641,3 @@ def _type_of(request: Any) -> str:
         value = request.get("type")
         return value if isinstance(value, str) else "request"
     return str(getattr(request, "type", "request"))
-
-
-# --------------------------------------------------------------------------- replay
-
-
-def replay(
-    entries: Iterable[Entry], operator: str, *, stop_at_damage: bool
-) -> tuple[State, tuple[Problem, ...]]:
-    """Fold ``entries`` into a fresh state; return it and the problems met.
-
-    With ``stop_at_damage`` the fold stops at the first entry whose chain link is broken or that
-    does not fit the state (opening a registry); otherwise chain problems are left to
-    ``verify_rows`` (see :meth:`Registry.verify`), and unreadable entries and entries that do not
-    fit are reported and skipped.
-    """
-    state = State(operator)
-    check = ChainChecker().check
-    problems: list[Problem] = []
-    for entry in entries:
-        if stop_at_damage:
-            found = check(entry)
-            if found:
-                problems.extend(found)
-                break
-        elif entry.defect is not None:
-            problems.append(entry.defect)  # an unreadable body is never applied
-            continue
-        debit = terminal_debit(state, entry)
-        if debit is not None:
-            problems.append(debit)
-            if stop_at_damage:
-                break
-        try:
-            apply_entry(state, entry)
-        except Exception as exc:  # an audit of untrusted data reports, never raises
-            problems.append(
-                Problem(
-                    "REPLAY_FAILED",
-                    f"entry {entry.seq}: does not fit the state: {exc}",
-                    subject=f"entry {entry.seq}",
-                )
-            )
-            if stop_at_damage:
-                break
-    return state, tuple(problems)
-
-
-def _replay_rows(
-    rows: Sequence[tuple[int, object, object, object]], operator: str
-) -> tuple[State, tuple[Problem, ...]]:
-    return replay((entry_from_stored(*row) for row in rows), operator, stop_at_damage=False)

@@ -170,6 +170,10 @@ class Kind(Generic[E]):
     encode, decode
         The JSON of the effects and back; the converter's by default (a kind on the hot path
         brings hand-written ones that give exactly the same JSON).
+    replay
+        ``replay(state, effects_json) -> bool``: the same change as ``apply`` straight from the
+        stored JSON, for the fast path of :mod:`jcm.registry.replay`; it returns ``False`` (and
+        changes nothing) for effects it leaves to ``apply``.
     """
 
     type: str
@@ -180,3 +184,4 @@ class Kind(Generic[E]):
     apply: Callable[[State, E, Entry], None]
     encode: Callable[[E], dict[str, Any]] | None = None
     decode: Callable[[Mapping[str, Any]], E] | None = None
+    replay: Callable[[State, dict[str, Any]], bool] | None = None

@@ -712,6 +712,20 @@ def _decode_cancel(data: Mapping[str, Any]) -> CancelEffects:
     return made
 
 
+def _replay(state: State, effects: dict[str, Any]) -> bool:
+    """:func:`_apply` straight from the stored JSON, for moves that change no Article 6 label."""
+    itmos = effects.get("itmos")
+    if itmos:
+        for piece in itmos:
+            if "first_transfer" in piece or "newly_covered" in piece:
+                return False
+    holdings = state.holdings
+    move, target = holdings[effects["from"]].move_to, holdings[effects["to"]]
+    for registry, start, end in effects["serials"]:
+        move(target, registry, start, end)
+    return True
+
+
 _ROLES: Final = HOLDING_ROLES
 
 TRANSFER: Final = Kind(
@@ -723,12 +737,29 @@ TRANSFER: Final = Kind(
     _apply,
     _encode,
     _decode_transfer,
+    _replay,
 )
 RETIRE: Final = Kind(
-    "retire", RetireRequest, RetireEffects, _ROLES, _decide_retire, _apply, _encode, _decode_retire
+    "retire",
+    RetireRequest,
+    RetireEffects,
+    _ROLES,
+    _decide_retire,
+    _apply,
+    _encode,
+    _decode_retire,
+    _replay,
 )
 CANCEL: Final = Kind(
-    "cancel", CancelRequest, CancelEffects, _ROLES, _decide_cancel, _apply, _encode, _decode_cancel
+    "cancel",
+    CancelRequest,
+    CancelEffects,
+    _ROLES,
+    _decide_cancel,
+    _apply,
+    _encode,
+    _decode_cancel,
+    _replay,
 )
 
 

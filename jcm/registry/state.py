@@ -309,6 +309,57 @@ class Holdings:
             del self._runs[registry]
         return taken
 
+    def move_to(self, target: Holdings, registry: str, start: int, end: int) -> None:
+        """Move serials ``start..end`` of ``registry`` into ``target`` (:meth:`take`, :meth:`put`).
+
+        The replay of a move within one block (the common case) edits the lists in place
+        without building the pieces; any other case goes through :meth:`take` and :meth:`put`.
+
+        Raises
+        ------
+        LedgerError
+            As :meth:`take` and :meth:`put` (never for an entry the engine decided).
+        """
+        run = self._runs.get(registry)
+        if run is not None and type(start) is int and type(end) is int and 1 <= start <= end:
+            starts, ends, lots = run.starts, run.ends, run.lots
+            i = bisect_right(starts, start) - 1
+            if i >= 0 and end <= ends[i]:
+                first, last, lot = starts[i], ends[i], lots[i]
+                if first == start:
+                    if last == end:
+                        del starts[i], ends[i], lots[i]
+                        if not starts:
+                            del self._runs[registry]
+                    else:
+                        starts[i] = end + 1
+                elif last == end:
+                    ends[i] = start - 1
+                else:
+                    ends[i] = start - 1
+                    starts.insert(i + 1, end + 1)
+                    ends.insert(i + 1, last)
+                    lots.insert(i + 1, lot)
+                self.total -= end - start + 1
+                theirs = target._runs.get(registry)
+                if theirs is None:
+                    target.put(lot, start, end)
+                    return
+                t_starts, t_ends, t_lots = theirs.starts, theirs.ends, theirs.lots
+                j = bisect_left(t_starts, start)
+                if (j == 0 or t_ends[j - 1] < start - 1) and (
+                    j == len(t_starts) or t_starts[j] > end + 1
+                ):  # no neighbour to merge with, no overlap: insert (the common case)
+                    t_starts.insert(j, start)
+                    t_ends.insert(j, end)
+                    t_lots.insert(j, lot)
+                    target.total += end - start + 1
+                    return
+                target.put(lot, start, end)
+                return
+        for lot, first, last in self.take(registry, start, end):
+            target.put(lot, first, last)
+
     def select_highest(self, quantity: int) -> list[Piece]:
         """The pieces a move of ``quantity`` takes: the highest serials first (pure).
 
